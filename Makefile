@@ -1,0 +1,38 @@
+# `make demo` and `make test` each build .venv on first use, so each is one command
+# on a fresh machine with only Python and pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# One stamp per set of extras, rebuilt when pyproject.toml changes.
+$(VENV)/.core: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.core
+	$(BIN)/python -m nabla.tour
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest -q
+
+# The peers (PyTorch CPU, JAX, HIPS autograd) are installed only for benchmarks.
+bench: $(VENV)/.dev
+	$(BIN)/python -m pip install -q 'torch==2.13.0' jax jaxlib autograd || \
+	  echo "some peers could not be installed; the benchmark compares with those present"
+	$(BIN)/python bench/overhead.py
+
+lint: $(VENV)/.dev
+	$(BIN)/python -m ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

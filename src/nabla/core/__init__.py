@@ -1,0 +1,28 @@
+"""Layer 0: primitives, traces, tracers. See :mod:`nabla.core.primitive` to start."""
+
+from nabla.core.forward import JVPTrace, JVPTracer
+from nabla.core.primitive import Primitive, VariadicPrimitive, elementwise, linear
+from nabla.core.registry import implements, lookup
+from nabla.core.reverse import ReverseTrace, ReverseTracer, backward
+from nabla.core.trace import Trace, UnexpectedTracerError, new_trace
+from nabla.core.tracer import Tracer, concrete, top_trace
+
+__all__ = [
+    "JVPTrace",
+    "JVPTracer",
+    "Primitive",
+    "ReverseTrace",
+    "ReverseTracer",
+    "Trace",
+    "Tracer",
+    "UnexpectedTracerError",
+    "VariadicPrimitive",
+    "backward",
+    "concrete",
+    "elementwise",
+    "implements",
+    "linear",
+    "lookup",
+    "new_trace",
+    "top_trace",
+]

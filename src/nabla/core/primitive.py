@@ -1,0 +1,117 @@
+"""Primitives: NumPy functions that carry their own calculus.
+
+A :class:`Primitive` is an implementation (a NumPy function) plus derivative rules:
+
+* one **VJP rule** per argument, ``rule(g, ans, *args, **params)``, giving the cotangent
+  of that argument from the cotangent ``g`` of the result ``ans`` (reverse mode, what
+  ``grad`` uses); ``None`` for an argument through which no derivative flows;
+* one **JVP rule**, ``jvp(args, tangents, ans, **params)``, giving the tangent of the
+  result from the tangents of the arguments (``None`` for an argument that is not
+  traced) (forward mode, what ``jvp`` and ``jacfwd`` use).
+
+Rules are written with nabla's own differentiable functions, so a rule applied to
+tracers is itself traced: derivatives of derivatives come for free, to any order.
+
+Two shapes of rule cover most of NumPy, and have constructors that keep the tables short:
+
+* :func:`elementwise` functions are given by their partial derivatives,
+  ``sin: lambda x, ans: cos(x)``; the VJP (``g * ∂f/∂x``) and the JVP
+  (``Σ t_i * ∂f/∂x_i``) are both derived from that one line.
+* :func:`linear` functions (reshape, transpose, sum, indexing, ...) are given by their
+  transpose; the JVP of a linear function is the function itself applied to the tangent.
+
+Broadcasting needs no care in the rules: the core sums a cotangent down to its
+argument's shape, broadcasts a tangent up to the result's shape, and casts both to the
+right dtype (so float32 stays float32).
+"""
+
+from __future__ import annotations
+
+from nabla.core.tracer import Tracer
+
+
+class Primitive:
+    """A NumPy function with derivative rules. Calling it applies it to arrays or tracers.
+
+    With no tracer among the arguments the call is one type check per argument and then
+    the NumPy implementation itself.
+    """
+
+    __slots__ = ("name", "impl", "vjps", "jvp")
+
+    def __init__(self, name, impl, vjps=(), jvp=None):
+        self.name = name
+        self.impl = impl
+        self.vjps = tuple(vjps)
+        self.jvp = jvp
+
+    def __call__(self, *args, **params):
+        top = None
+        for a in args:
+            if isinstance(a, Tracer):
+                t = a._trace
+                if top is None or t.level > top.level:
+                    top = t
+        if top is None:
+            return self.impl(*args, **params)
+        return top.process(self, args, params)
+
+    def vjp(self, argnum, g, ans, args, params):
+        """Cotangent of argument ``argnum`` given the cotangent ``g`` of the result."""
+        rule = self.vjps[argnum]
+        return None if rule is None else rule(g, ans, *args, **params)
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+class VariadicPrimitive(Primitive):
+    """A primitive over any number of array arguments (``concatenate``): one VJP rule
+    ``rule(argnum, g, ans, *args, **params)`` serves every argument."""
+
+    __slots__ = ()
+
+    def vjp(self, argnum, g, ans, args, params):
+        return self.vjps[0](argnum, g, ans, *args, **params)
+
+
+def _vjp_from_partial(partial):
+    if partial is None:
+        return None
+    if partial == 1:
+        return lambda g, ans, *args: g
+    if partial == -1:
+        return lambda g, ans, *args: -g
+    return lambda g, ans, *args: g * partial(*args, ans)
+
+
+def elementwise(impl, *partials, name=None):
+    """An elementwise primitive given by its partial derivatives.
+
+    Each partial is ``lambda *args, ans: ∂f/∂arg`` (``ans`` is ``f(*args)``, handy for
+    ``exp`` or ``tanh``), or the constant ``1`` or ``-1``, or ``None`` for an argument
+    that has no derivative. Example: ``multiply = elementwise(np.multiply,
+    lambda x, y, ans: y, lambda x, y, ans: x)``.
+    """
+
+    def jvp(args, tangents, ans):
+        total = None
+        for t, partial in zip(tangents, partials):
+            if t is None or partial is None:
+                continue
+            term = t if partial == 1 else -t if partial == -1 else t * partial(*args, ans)
+            total = term if total is None else total + term
+        return total
+
+    return Primitive(name or impl.__name__, impl, map(_vjp_from_partial, partials), jvp)
+
+
+def linear(impl, transpose, name=None):
+    """A primitive linear in its one array argument, given by its transpose.
+
+    ``transpose(g, ans, x, **params)`` maps a cotangent of the result back to ``x``;
+    the JVP applies the primitive itself to the tangent.
+    """
+    prim = Primitive(name or impl.__name__, impl, (transpose,))
+    prim.jvp = lambda args, tangents, ans, **params: prim(tangents[0], **params)
+    return prim

@@ -1,0 +1,184 @@
+"""Reverse mode: record a tape going forward, apply VJP rules going back.
+
+While a function runs under a :class:`ReverseTrace`, every primitive applied to one of
+its tracers appends a :class:`Node` to the trace's *tape*: the primitive, its argument
+values, its result, and which tape entries its traced arguments came from. Tape order is
+evaluation order, so walking the tape backwards visits every node after all the nodes
+that used its result: by then its cotangent is complete, and its VJP rules pass the
+cotangent on to its arguments (:func:`backward`). Cotangents of a value used twice add up.
+
+That is the whole of backpropagation; ``grad`` is this with a cotangent seed of 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nabla.core.fit import fit_cotangent
+from nabla.core.trace import Trace
+from nabla.core.tracer import Tracer
+from nabla.tree import flatten, unflatten
+
+
+class ReverseTracer(Tracer):
+    """A value recorded on a tape; ``index`` is its entry on the tape."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, trace, value, index):
+        self._trace = trace
+        self.value = value
+        self.index = index
+
+
+class Node:
+    """One application of a primitive, as the tape keeps it."""
+
+    __slots__ = ("prim", "args", "params", "ans", "parents")
+
+    def __init__(self, prim, args, params, ans, parents):
+        self.prim = prim
+        self.args = args  # argument values, one level down
+        self.params = params
+        self.ans = ans
+        self.parents = parents  # (argument number, tape index) of each traced argument
+
+    def backprop(self, g, cotangents):
+        prim, args, params, ans = self.prim, self.args, self.params, self.ans
+        for argnum, parent in self.parents:
+            c = prim.vjp(argnum, g, ans, args, params)
+            if c is not None:
+                accumulate(cotangents, parent, fit_cotangent(c, args[argnum]))
+
+
+class CustomNode:
+    """A user function with its own backward rule (``custom_vjp``), possibly with
+    several outputs; ``bwd(g_tree)`` returns the cotangents of the argument leaves."""
+
+    __slots__ = ("bwd", "outs", "out_tree", "args", "parents")
+
+    def __init__(self, bwd, outs, out_tree, args, parents):
+        self.bwd = bwd
+        self.outs = outs  # output leaf values
+        self.out_tree = out_tree
+        self.args = args  # argument leaf values
+        self.parents = parents  # (argument leaf number, tape index)
+
+    def backprop(self, gs, cotangents):
+        if not isinstance(gs, list):
+            gs = [gs]
+        gs = [np.zeros_like(o) if g is None else g for g, o in zip(gs, self.outs)]
+        arg_cts = self.bwd(unflatten(self.out_tree, gs))
+        for leaf, parent in self.parents:
+            c = arg_cts[leaf]
+            if c is not None:
+                accumulate(cotangents, parent, fit_cotangent(c, self.args[leaf]))
+
+
+class OutputOf:
+    """The ``k``-th output of a multi-output node at tape index ``node``: its cotangent is
+    gathered into a list on the node's entry, which sees them all at once."""
+
+    __slots__ = ("node", "k", "n")
+
+    def __init__(self, node, k, n):
+        self.node, self.k, self.n = node, k, n
+
+    def backprop(self, g, cotangents):
+        gathered = cotangents[self.node]
+        if gathered is None:
+            gathered = cotangents[self.node] = [None] * self.n
+        gathered[self.k] = g if gathered[self.k] is None else gathered[self.k] + g
+
+
+def accumulate(cotangents, index, c):
+    old = cotangents[index]
+    cotangents[index] = c if old is None else old + c
+
+
+class ReverseTrace(Trace):
+    """The trace of reverse mode; its tape is a list of nodes (``None`` for inputs)."""
+
+    __slots__ = ("tape",)
+
+    def __init__(self, level):
+        super().__init__(level)
+        self.tape = []
+
+    def new_input(self, value):
+        self.tape.append(None)
+        return ReverseTracer(self, value, len(self.tape) - 1)
+
+    def _unwrap(self, args):
+        values, parents = [], []
+        for i, a in enumerate(args):
+            if isinstance(a, ReverseTracer) and a._trace is self:
+                values.append(a.value)
+                parents.append((i, a.index))
+            else:
+                values.append(a)
+        return values, parents
+
+    def process(self, prim, args, params):
+        self.check_active()
+        values, parents = self._unwrap(args)
+        ans = prim(*values, **params)
+        self.tape.append(Node(prim, values, params, ans, parents))
+        return ReverseTracer(self, ans, len(self.tape) - 1)
+
+    def _record_custom(self, args, run):
+        """Shared by both kinds of custom rule: ``run(arg_values) -> (out, bwd)``."""
+        self.check_active()
+        leaves, in_tree = flatten(args)
+        values, parents = self._unwrap(leaves)
+        out, bwd = run(unflatten(in_tree, values))
+        outs, out_tree = flatten(out)
+        self.tape.append(CustomNode(bwd, outs, out_tree, values, parents))
+        node = len(self.tape) - 1
+        if len(outs) == 1:
+            return unflatten(out_tree, [ReverseTracer(self, outs[0], node)])
+        tracers = []
+        for k, o in enumerate(outs):
+            self.tape.append(OutputOf(node, k, len(outs)))
+            tracers.append(ReverseTracer(self, o, len(self.tape) - 1))
+        return unflatten(out_tree, tracers)
+
+    def process_custom_vjp(self, custom, args):
+        def run(values):
+            out, residuals = custom.fwd(*values)
+
+            def bwd(g):
+                cts = custom.bwd(residuals, g)
+                return custom.flatten_cotangents(cts, values)
+
+            return out, bwd
+
+        return self._record_custom(args, run)
+
+    def process_custom_jvp(self, custom, args):
+        def run(values):
+            return custom.fun(*values), lambda g: custom.transpose_jvp(values, g)
+
+        return self._record_custom(args, run)
+
+
+def backward(tape, seeds, keep_tape=False):
+    """Propagate cotangents from ``seeds`` (tape index -> cotangent) back along ``tape``.
+
+    Returns the list of cotangents by tape index; the entries of inputs hold their
+    gradients. Unless ``keep_tape``, each node is dropped from the tape once used, so its
+    memory goes back as soon as possible.
+    """
+    cotangents = [None] * len(tape)
+    for index, g in seeds:
+        accumulate(cotangents, index, g)
+    for i in range(len(tape) - 1, -1, -1):
+        g = cotangents[i]
+        entry = tape[i]
+        if g is None or entry is None:
+            continue
+        cotangents[i] = None
+        if not keep_tape:
+            tape[i] = None
+        entry.backprop(g, cotangents)
+    return cotangents

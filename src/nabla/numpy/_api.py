@@ -1,0 +1,82 @@
+"""How nabla.numpy functions are declared: primitives, composites and constants."""
+
+from __future__ import annotations
+
+import functools
+
+from nabla.core import Tracer, concrete, implements
+
+
+def has_tracer(args) -> bool:
+    """Whether any argument, or any element of a list/tuple argument, is a tracer."""
+    for a in args:
+        if isinstance(a, Tracer):
+            return True
+        if isinstance(a, (list, tuple)) and any(isinstance(b, Tracer) for b in a):
+            return True
+    return False
+
+
+def composite(numpy_function):
+    """Declare a function built from nabla primitives as the version of ``numpy_function``.
+
+    With no tracer among the arguments the call goes straight to NumPy (same result,
+    NumPy's speed); with tracers it runs the decorated composition, which the transforms
+    differentiate through its primitives.
+    """
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if has_tracer(args) or has_tracer(kwargs.values()):
+                return fn(*args, **kwargs)
+            return numpy_function(*args, **kwargs)
+
+        implements(numpy_function)(wrapper)
+        return wrapper
+
+    return decorate
+
+
+def nondifferentiable(numpy_function):
+    """``numpy_function`` applied to the plain values of its arguments.
+
+    For functions whose result has no derivative (comparisons, ``sign``, ``argmax``,
+    ``zeros_like``): the result is a plain array, a constant to every transform.
+    """
+
+    @functools.wraps(numpy_function)
+    def wrapper(*args, **kwargs):
+        args = [
+            [concrete(b) for b in a] if isinstance(a, (list, tuple)) else concrete(a)
+            for a in args
+        ]
+        return numpy_function(*args, **{k: concrete(v) for k, v in kwargs.items()})
+
+    implements(numpy_function)(wrapper)
+    return wrapper
+
+
+def normalize_axis(axis, ndim):
+    """``axis`` (None, int or tuple, negative allowed) as a sorted tuple of axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"axis {a} is out of bounds for an array of dimension {ndim}")
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis!r}")
+    return tuple(sorted(out))
+
+
+def refuse_unsupported(name, **kwargs):
+    """Raise for NumPy keyword arguments that have no meaning on traced values."""
+    given = sorted(k for k, v in kwargs.items() if v is not None)
+    if given:
+        raise TypeError(
+            f"nabla.numpy.{name} does not support {', '.join(given)} on traced values; "
+            f"call it without {'it' if len(given) == 1 else 'them'} and use the result."
+        )

@@ -1,0 +1,59 @@
+"""Making arrays. Constructors from shapes are NumPy's own; ``array``/``asarray`` also
+accept (nested) lists that contain traced values, which they stack."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nabla.core import Tracer, implements
+from nabla.numpy.shape import astype, stack
+
+__all__ = [
+    "array",
+    "asarray",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "eye",
+    "identity",
+    "arange",
+    "linspace",
+    "logspace",
+]
+
+
+def _contains_tracer(obj) -> bool:
+    if isinstance(obj, Tracer):
+        return True
+    return isinstance(obj, (list, tuple)) and any(_contains_tracer(o) for o in obj)
+
+
+@implements(np.asarray)
+def asarray(a, dtype=None, order=None, **kwargs):
+    """``a`` as an array; a list holding traced values is stacked, keeping derivatives."""
+    if isinstance(a, Tracer):
+        return a if dtype is None else astype(a, dtype)
+    if _contains_tracer(a):
+        out = stack([asarray(item) for item in a])
+        return out if dtype is None else astype(out, dtype)
+    return np.asarray(a, dtype=dtype, order=order, **kwargs)
+
+
+@implements(np.array)
+def array(object, dtype=None, *, copy=True, order="K", ndmin=0, **kwargs):
+    """Like ``numpy.array``; a list holding traced values is stacked, keeping derivatives."""
+    if isinstance(object, Tracer) or _contains_tracer(object):
+        return asarray(object, dtype)
+    return np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin, **kwargs)
+
+
+zeros = np.zeros
+ones = np.ones
+empty = np.empty
+full = np.full
+eye = np.eye
+identity = np.identity
+arange = np.arange
+linspace = np.linspace
+logspace = np.logspace

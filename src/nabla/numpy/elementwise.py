@@ -1,0 +1,149 @@
+"""Elementwise functions, each given by its partial derivatives.
+
+Read each line as a rule of calculus: the function, then ∂f/∂x (and ∂f/∂y for functions
+of two arguments), written with the arguments and ``ans``, the function's value. The
+core turns every line into both a reverse-mode rule (``g * ∂f/∂x``, summed back over
+broadcast axes) and a forward-mode rule (``Σ tᵢ * ∂f/∂xᵢ``). ``1`` and ``-1`` are
+constant partials; they cost nothing.
+
+Conventions at kinks, as in NumPy/JAX: ``abs'(0) = 0``; where ``maximum``/``minimum`` tie,
+each argument gets half; ``sqrt'(0) = inf``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nabla.core import concrete, elementwise, implements
+from nabla.numpy.nondiff import sign
+
+__all__ = [
+    "add",
+    "subtract",
+    "negative",
+    "positive",
+    "multiply",
+    "divide",
+    "true_divide",
+    "reciprocal",
+    "square",
+    "sqrt",
+    "cbrt",
+    "power",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "logaddexp",
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "absolute",
+    "abs",
+    "maximum",
+    "minimum",
+    "where",
+]
+
+
+def _rule(numpy_function, *partials):
+    """The differentiable version of an elementwise NumPy function, from its partials."""
+    return implements(numpy_function)(elementwise(numpy_function, *partials))
+
+
+# --- arithmetic ------------------------------------------------------------------------
+add = _rule(np.add, 1, 1)
+subtract = _rule(np.subtract, 1, -1)
+negative = _rule(np.negative, -1)
+positive = _rule(np.positive, 1)
+multiply = _rule(np.multiply, lambda x, y, ans: y, lambda x, y, ans: x)
+divide = _rule(np.divide, lambda x, y, ans: 1 / y, lambda x, y, ans: -ans / y)
+reciprocal = _rule(np.reciprocal, lambda x, ans: -(ans * ans))
+square = _rule(np.square, lambda x, ans: 2 * x)
+sqrt = _rule(np.sqrt, lambda x, ans: 0.5 / ans)
+cbrt = _rule(np.cbrt, lambda x, ans: 1 / (3 * ans * ans))
+
+
+def _power_dx(x, y, ans):
+    # y·x^(y−1); an integer power keeps x^(y−1) exact at x = 0
+    return y * x ** (y - 1)
+
+
+def _power_dy(x, y, ans):
+    # log(x)·x^y, taken as 0 where x = 0 (x^y is flat in y there for y > 0)
+    zero = x == 0
+    return where(zero, 0.0, log(where(zero, 1.0, x)) * ans)
+
+
+power = _rule(np.power, _power_dx, _power_dy)
+
+# --- exponentials and logarithms -------------------------------------------------------
+exp = _rule(np.exp, lambda x, ans: ans)
+exp2 = _rule(np.exp2, lambda x, ans: ans * math.log(2))
+expm1 = _rule(np.expm1, lambda x, ans: ans + 1)
+log = _rule(np.log, lambda x, ans: 1 / x)
+log2 = _rule(np.log2, lambda x, ans: 1 / (x * math.log(2)))
+log10 = _rule(np.log10, lambda x, ans: 1 / (x * math.log(10)))
+log1p = _rule(np.log1p, lambda x, ans: 1 / (1 + x))
+logaddexp = _rule(
+    np.logaddexp, lambda x, y, ans: exp(x - ans), lambda x, y, ans: exp(y - ans)
+)
+
+# --- trigonometric and hyperbolic ------------------------------------------------------
+sin = _rule(np.sin, lambda x, ans: cos(x))
+cos = _rule(np.cos, lambda x, ans: -sin(x))
+tan = _rule(np.tan, lambda x, ans: 1 + ans * ans)
+arcsin = _rule(np.arcsin, lambda x, ans: 1 / sqrt(1 - x * x))
+arccos = _rule(np.arccos, lambda x, ans: -1 / sqrt(1 - x * x))
+arctan = _rule(np.arctan, lambda x, ans: 1 / (1 + x * x))
+sinh = _rule(np.sinh, lambda x, ans: cosh(x))
+cosh = _rule(np.cosh, lambda x, ans: sinh(x))
+tanh = _rule(np.tanh, lambda x, ans: 1 - ans * ans)
+arcsinh = _rule(np.arcsinh, lambda x, ans: 1 / sqrt(x * x + 1))
+arccosh = _rule(np.arccosh, lambda x, ans: 1 / sqrt(x * x - 1))
+arctanh = _rule(np.arctanh, lambda x, ans: 1 / (1 - x * x))
+
+# --- pieces ----------------------------------------------------------------------------
+absolute = _rule(np.absolute, lambda x, ans: sign(x))
+
+
+def _wins(a, b, ans):
+    # 1 where a is the chosen one, 1/2 where a and b tie, 0 where b is chosen
+    return ((a == ans) * 1.0 - (a == b) * 0.5).astype(ans.dtype)
+
+
+maximum = _rule(np.maximum, _wins, lambda x, y, ans: _wins(y, x, ans))
+minimum = _rule(np.minimum, _wins, lambda x, y, ans: _wins(y, x, ans))
+
+# where(condition, x, y): the condition is a decision, with no derivative.
+_where = elementwise(np.where, None, lambda c, x, y, ans: c, lambda c, x, y, ans: ~c)
+
+
+@implements(np.where)
+def where(condition, x=None, y=None):
+    """``x`` where ``condition`` holds, else ``y``; differentiable in ``x`` and ``y``.
+
+    With the condition alone it is ``nonzero(condition)``, as in NumPy.
+    """
+    if x is None and y is None:
+        return np.nonzero(concrete(condition))
+    if x is None or y is None:
+        raise ValueError("where needs both x and y, or neither")
+    return _where(np.asarray(concrete(condition), dtype=bool), x, y)
+
+true_divide = implements(np.true_divide)(divide)
+abs = absolute  # NumPy's name

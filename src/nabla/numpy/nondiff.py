@@ -1,0 +1,102 @@
+"""Functions with no derivative to follow: their results are constants to every transform.
+
+Comparisons, tests and rounding are piecewise constant (their derivative is zero almost
+everywhere), index-valued functions return integers, and ``*_like`` constructors read
+only the shape and dtype of their argument. Each is NumPy's own function applied to the
+plain values under any tracers, so it returns a plain array.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nabla.numpy._api import nondifferentiable
+
+__all__ = [
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "equal",
+    "not_equal",
+    "logical_and",
+    "logical_or",
+    "logical_not",
+    "logical_xor",
+    "isfinite",
+    "isnan",
+    "isinf",
+    "signbit",
+    "allclose",
+    "isclose",
+    "array_equal",
+    "any",
+    "all",
+    "count_nonzero",
+    "sign",
+    "floor",
+    "ceil",
+    "trunc",
+    "rint",
+    "round",
+    "around",
+    "argmax",
+    "argmin",
+    "argsort",
+    "nonzero",
+    "flatnonzero",
+    "shape",
+    "ndim",
+    "size",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+]
+
+# comparisons and tests
+less = nondifferentiable(np.less)
+less_equal = nondifferentiable(np.less_equal)
+greater = nondifferentiable(np.greater)
+greater_equal = nondifferentiable(np.greater_equal)
+equal = nondifferentiable(np.equal)
+not_equal = nondifferentiable(np.not_equal)
+logical_and = nondifferentiable(np.logical_and)
+logical_or = nondifferentiable(np.logical_or)
+logical_not = nondifferentiable(np.logical_not)
+logical_xor = nondifferentiable(np.logical_xor)
+isfinite = nondifferentiable(np.isfinite)
+isnan = nondifferentiable(np.isnan)
+isinf = nondifferentiable(np.isinf)
+signbit = nondifferentiable(np.signbit)
+allclose = nondifferentiable(np.allclose)
+isclose = nondifferentiable(np.isclose)
+array_equal = nondifferentiable(np.array_equal)
+any = nondifferentiable(np.any)
+all = nondifferentiable(np.all)
+count_nonzero = nondifferentiable(np.count_nonzero)
+
+# piecewise constant: derivative zero
+sign = nondifferentiable(np.sign)
+floor = nondifferentiable(np.floor)
+ceil = nondifferentiable(np.ceil)
+trunc = nondifferentiable(np.trunc)
+rint = nondifferentiable(np.rint)
+round = nondifferentiable(np.round)
+around = round
+
+# integer-valued
+argmax = nondifferentiable(np.argmax)
+argmin = nondifferentiable(np.argmin)
+argsort = nondifferentiable(np.argsort)
+nonzero = nondifferentiable(np.nonzero)
+flatnonzero = nondifferentiable(np.flatnonzero)
+
+# shape and dtype only
+shape = nondifferentiable(np.shape)
+ndim = nondifferentiable(np.ndim)
+size = nondifferentiable(np.size)
+zeros_like = nondifferentiable(np.zeros_like)
+ones_like = nondifferentiable(np.ones_like)
+empty_like = nondifferentiable(np.empty_like)
+full_like = nondifferentiable(np.full_like)
