@@ -83,7 +83,7 @@ ceil = nondifferentiable(np.ceil)
 trunc = nondifferentiable(np.trunc)
 rint = nondifferentiable(np.rint)
 round = nondifferentiable(np.round)
-around = round
+around = nondifferentiable(np.around)
 
 # integer-valued
 argmax = nondifferentiable(np.argmax)

@@ -25,10 +25,12 @@ def _mT(x):
 
 def _as_matrices(g, a, b):
     """A 1-D ``a`` as a row, a 1-D ``b`` as a column, and ``g`` with the matching axes."""
+    if a.ndim == 1 and b.ndim == 1:
+        return np.reshape(g, (1, 1)), np.expand_dims(a, 0), np.expand_dims(b, -1)
     if a.ndim == 1:
-        a, g = np.expand_dims(a, 0), np.expand_dims(g, -2)
+        return np.expand_dims(g, -2), np.expand_dims(a, 0), b
     if b.ndim == 1:
-        b, g = np.expand_dims(b, -1), np.expand_dims(g, -1)
+        return np.expand_dims(g, -1), a, np.expand_dims(b, -1)
     return g, a, b
 
 

@@ -42,6 +42,7 @@ def _vjp(f, diff, who, keep_tape=True, has_aux=False):
 
     def pullback(cotangent):
         ct_leaves, ct_tree = tree.flatten(cotangent)
+        ct_leaves = [c if hasattr(c, "shape") else np.asarray(c) for c in ct_leaves]
         if ct_tree != out_tree:
             raise ValueError(f"the cotangent must have the structure of f's output, "
                              f"{out_tree}, got {ct_tree}")

@@ -1,0 +1,3 @@
+from nabla.tour import main
+
+main()
