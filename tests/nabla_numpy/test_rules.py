@@ -83,6 +83,8 @@ CALLS = {
             (nnp.dot, _args((), (3,)))],
     "where": [(lambda x, y: nnp.where(numpy.arange(12).reshape(A) % 3 == 0, x, y),
                _args(A, (4,)))],
+    "clip": [(lambda x: nnp.clip(x, -1.0, 1.0), _args(A)),
+             (lambda x, lo: nnp.clip(x, lo, None), _args(A, (4,)))],
     "asarray": [(lambda a, b: nnp.asarray([a, b, [1.0, 2.0]]), _args((2,), (2,)))],
     "array": [(lambda a, b: nnp.array([[a, b], [b, a]]), _args((), ()))],
 }

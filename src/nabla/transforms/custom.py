@@ -96,7 +96,7 @@ class custom_jvp:  # noqa: N801 - the decorator's name in JAX
     ...     (x,), (t,) = primals, tangents
     ...     return softplus(x), t / (1 + np.exp(-x))
     >>> float(nabla.grad(softplus)(3.0))  # the logistic sigmoid of 3
-    0.9525741268224333
+    0.9525741268224334
     """
 
     def __init__(self, fun):
