@@ -1,7 +1,7 @@
 """Layer 0: primitives, traces, tracers. See :mod:`nabla.core.primitive` to start."""
 
 from nabla.core.forward import JVPTrace, JVPTracer
-from nabla.core.primitive import Primitive, VariadicPrimitive, elementwise, linear
+from nabla.core.primitive import Primitive, elementwise, linear, variadic
 from nabla.core.registry import implements, lookup
 from nabla.core.reverse import ReverseTrace, ReverseTracer, backward
 from nabla.core.trace import Trace, UnexpectedTracerError, new_trace
@@ -16,7 +16,6 @@ __all__ = [
     "Trace",
     "Tracer",
     "UnexpectedTracerError",
-    "VariadicPrimitive",
     "backward",
     "concrete",
     "elementwise",
@@ -25,4 +24,5 @@ __all__ = [
     "lookup",
     "new_trace",
     "top_trace",
+    "variadic",
 ]

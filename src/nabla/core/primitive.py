@@ -27,6 +27,8 @@ right dtype (so float32 stays float32).
 
 from __future__ import annotations
 
+import functools
+
 from nabla.core.tracer import Tracer
 
 
@@ -56,23 +58,28 @@ class Primitive:
             return self.impl(*args, **params)
         return top.process(self, args, params)
 
-    def vjp(self, argnum, g, ans, args, params):
-        """Cotangent of argument ``argnum`` given the cotangent ``g`` of the result."""
-        rule = self.vjps[argnum]
-        return None if rule is None else rule(g, ans, *args, **params)
-
     def __repr__(self):
         return f"<primitive {self.name}>"
 
 
-class VariadicPrimitive(Primitive):
-    """A primitive over any number of array arguments (``concatenate``): one VJP rule
-    ``rule(argnum, g, ans, *args, **params)`` serves every argument."""
+class _SameRuleForEach:
+    """``vjps`` of a variadic primitive: entry ``i`` is the one rule, told it serves ``i``."""
 
-    __slots__ = ()
+    __slots__ = ("rule",)
 
-    def vjp(self, argnum, g, ans, args, params):
-        return self.vjps[0](argnum, g, ans, *args, **params)
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __getitem__(self, argnum):
+        return functools.partial(self.rule, argnum)
+
+
+def variadic(name, impl, vjp, jvp):
+    """A primitive over any number of array arguments (``concatenate``): the one VJP rule
+    ``vjp(argnum, g, ans, *args, **params)`` serves every argument."""
+    prim = Primitive(name, impl, (), jvp)
+    prim.vjps = _SameRuleForEach(vjp)
+    return prim
 
 
 def _vjp_from_partial(partial):

@@ -44,11 +44,17 @@ class Node:
         self.parents = parents  # (argument number, tape index) of each traced argument
 
     def backprop(self, g, cotangents):
-        prim, args, params, ans = self.prim, self.args, self.params, self.ans
+        vjps, args, params, ans = self.prim.vjps, self.args, self.params, self.ans
         for argnum, parent in self.parents:
-            c = prim.vjp(argnum, g, ans, args, params)
-            if c is not None:
-                accumulate(cotangents, parent, fit_cotangent(c, args[argnum]))
+            rule = vjps[argnum]
+            if rule is None:  # no derivative flows through this argument
+                continue
+            c = rule(g, ans, *args, **params)
+            a = args[argnum]
+            if c.shape != a.shape or c.dtype != a.dtype:
+                c = fit_cotangent(c, a)
+            old = cotangents[parent]
+            cotangents[parent] = c if old is None else old + c
 
 
 class CustomNode:
@@ -110,9 +116,10 @@ class ReverseTrace(Trace):
         return ReverseTracer(self, value, len(self.tape) - 1)
 
     def _unwrap(self, args):
+        """Values one level down, and (argument number, tape index) of this trace's tracers."""
         values, parents = [], []
         for i, a in enumerate(args):
-            if isinstance(a, ReverseTracer) and a._trace is self:
+            if type(a) is ReverseTracer and a._trace is self:
                 values.append(a.value)
                 parents.append((i, a.index))
             else:
@@ -120,11 +127,20 @@ class ReverseTrace(Trace):
         return values, parents
 
     def process(self, prim, args, params):
-        self.check_active()
-        values, parents = self._unwrap(args)
-        ans = prim(*values, **params)
-        self.tape.append(Node(prim, values, params, ans, parents))
-        return ReverseTracer(self, ans, len(self.tape) - 1)
+        if not self.active:
+            self.check_active()
+        values, parents, lower = [], [], False
+        for i, a in enumerate(args):
+            if type(a) is ReverseTracer and a._trace is self:
+                parents.append((i, a.index))
+                a = a.value
+            values.append(a)
+            lower = lower or isinstance(a, Tracer)
+        # Values of lower levels go back through the primitive to their own traces.
+        ans = prim(*values, **params) if lower else prim.impl(*values, **params)
+        tape = self.tape
+        tape.append(Node(prim, values, params, ans, parents))
+        return ReverseTracer(self, ans, len(tape) - 1)
 
     def _record_custom(self, args, run):
         """Shared by both kinds of custom rule: ``run(arg_values) -> (out, bwd)``."""

@@ -18,7 +18,7 @@ import operator
 
 import numpy as np
 
-from nabla.core.registry import lookup
+from nabla.core.registry import _table, lookup
 
 
 def concrete(x):
@@ -49,9 +49,15 @@ def _call(numpy_function):
     return method
 
 
-def _reflected(numpy_function):
+def _operator(numpy_function, reflected=False):
+    """A binary operator method; the hottest path of all, so the table is read directly."""
+
     def method(self, other):
-        return lookup(numpy_function)(other, self)
+        try:
+            f = _table[numpy_function]
+        except KeyError:
+            f = lookup(numpy_function)  # raises, naming the function
+        return f(other, self) if reflected else f(self, other)
 
     return method
 
@@ -148,31 +154,31 @@ class Tracer:
         return lookup(func)(*args, **kwargs)
 
     # --- arithmetic --------------------------------------------------------------------
-    __add__ = _call(np.add)
-    __radd__ = _reflected(np.add)
-    __sub__ = _call(np.subtract)
-    __rsub__ = _reflected(np.subtract)
-    __mul__ = _call(np.multiply)
-    __rmul__ = _reflected(np.multiply)
-    __truediv__ = _call(np.divide)
-    __rtruediv__ = _reflected(np.divide)
-    __pow__ = _call(np.power)
-    __rpow__ = _reflected(np.power)
-    __matmul__ = _call(np.matmul)
-    __rmatmul__ = _reflected(np.matmul)
-    __mod__ = _call(np.remainder)
-    __rmod__ = _reflected(np.remainder)
+    __add__ = _operator(np.add)
+    __radd__ = _operator(np.add, reflected=True)
+    __sub__ = _operator(np.subtract)
+    __rsub__ = _operator(np.subtract, reflected=True)
+    __mul__ = _operator(np.multiply)
+    __rmul__ = _operator(np.multiply, reflected=True)
+    __truediv__ = _operator(np.divide)
+    __rtruediv__ = _operator(np.divide, reflected=True)
+    __pow__ = _operator(np.power)
+    __rpow__ = _operator(np.power, reflected=True)
+    __matmul__ = _operator(np.matmul)
+    __rmatmul__ = _operator(np.matmul, reflected=True)
+    __mod__ = _operator(np.remainder)
+    __rmod__ = _operator(np.remainder, reflected=True)
     __neg__ = _call(np.negative)
     __pos__ = _call(np.positive)
     __abs__ = _call(np.absolute)
 
     # --- comparisons: plain boolean arrays ---------------------------------------------
-    __lt__ = _call(np.less)
-    __le__ = _call(np.less_equal)
-    __gt__ = _call(np.greater)
-    __ge__ = _call(np.greater_equal)
-    __eq__ = _call(np.equal)
-    __ne__ = _call(np.not_equal)
+    __lt__ = _operator(np.less)
+    __le__ = _operator(np.less_equal)
+    __gt__ = _operator(np.greater)
+    __ge__ = _operator(np.greater_equal)
+    __eq__ = _operator(np.equal)
+    __ne__ = _operator(np.not_equal)
 
     # --- indexing and array methods ----------------------------------------------------
     __getitem__ = _call(operator.getitem)

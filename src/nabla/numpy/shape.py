@@ -12,7 +12,7 @@ import builtins
 
 import numpy as np
 
-from nabla.core import VariadicPrimitive, concrete, implements, linear
+from nabla.core import concrete, implements, linear, variadic
 from nabla.core.fit import sum_to_shape
 from nabla.numpy._api import composite, has_tracer, normalize_axis
 
@@ -106,9 +106,9 @@ def _concatenate_jvp(arrays, tangents, ans, axis):
     return _concatenate(*tangents, axis=axis)
 
 
-_concatenate = VariadicPrimitive(
+_concatenate = variadic(
     "concatenate", lambda *arrays, axis: np.concatenate(arrays, axis=axis),
-    (_concatenate_vjp,), _concatenate_jvp,
+    _concatenate_vjp, _concatenate_jvp,
 )
 
 
