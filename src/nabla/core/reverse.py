@@ -1,8 +1,9 @@
 """Reverse mode: record a tape going forward, apply VJP rules going back.
 
 While a function runs under a :class:`ReverseTrace`, every primitive applied to one of
-its tracers appends a :class:`Node` to the trace's *tape*: the primitive, its argument
-values, its result, and which tape entries its traced arguments came from. Tape order is
+its tracers appends its result, a :class:`ReverseTracer`, to the trace's *tape*, with
+the primitive, its argument values, and which tape entries its traced arguments came
+from. Tape order is
 evaluation order, so walking the tape backwards visits every node after all the nodes
 that used its result: by then its cotangent is complete, and its VJP rules pass the
 cotangent on to its arguments (:func:`backward`). Cotangents of a value used twice add up.
@@ -21,30 +22,29 @@ from nabla.tree import flatten, unflatten
 
 
 class ReverseTracer(Tracer):
-    """A value recorded on a tape; ``index`` is its entry on the tape."""
+    """A value recorded on a tape, and the node of the graph that made it.
 
-    __slots__ = ("index",)
+    ``index`` is its entry on the tape. A tracer made by a primitive is its own tape
+    entry and remembers what its VJP rules need: the primitive, the argument values (one
+    level down), the parameters, and ``parents``, the (argument number, tape index) of
+    each argument that was traced. (One object per operation instead of two keeps the
+    tape cheap; micrograd's ``Value`` is built the same way.)
+    """
 
-    def __init__(self, trace, value, index):
+    __slots__ = ("index", "prim", "args", "params", "parents")
+
+    def __init__(self, trace, value, index, prim=None, args=(), params=None, parents=()):
         self._trace = trace
         self.value = value
         self.index = index
-
-
-class Node:
-    """One application of a primitive, as the tape keeps it."""
-
-    __slots__ = ("prim", "args", "params", "ans", "parents")
-
-    def __init__(self, prim, args, params, ans, parents):
         self.prim = prim
-        self.args = args  # argument values, one level down
+        self.args = args
         self.params = params
-        self.ans = ans
-        self.parents = parents  # (argument number, tape index) of each traced argument
+        self.parents = parents
 
     def backprop(self, g, cotangents):
-        vjps, args, params, ans = self.prim.vjps, self.args, self.params, self.ans
+        """Pass the cotangent ``g`` of this value on to the arguments it was made from."""
+        vjps, args, params, ans = self.prim.vjps, self.args, self.params, self.value
         for argnum, parent in self.parents:
             rule = vjps[argnum]
             if rule is None:  # no derivative flows through this argument
@@ -129,18 +129,21 @@ class ReverseTrace(Trace):
     def process(self, prim, args, params):
         if not self.active:
             self.check_active()
-        values, parents, lower = [], [], False
+        values, parents, lower = list(args), [], False
         for i, a in enumerate(args):
-            if type(a) is ReverseTracer and a._trace is self:
-                parents.append((i, a.index))
-                a = a.value
-            values.append(a)
-            lower = lower or isinstance(a, Tracer)
+            if isinstance(a, Tracer):
+                if a._trace is self:
+                    parents.append((i, a.index))
+                    values[i] = a = a.value
+                    lower = lower or isinstance(a, Tracer)
+                else:
+                    lower = True
         # Values of lower levels go back through the primitive to their own traces.
         ans = prim(*values, **params) if lower else prim.impl(*values, **params)
         tape = self.tape
-        tape.append(Node(prim, values, params, ans, parents))
-        return ReverseTracer(self, ans, len(tape) - 1)
+        out = ReverseTracer(self, ans, len(tape), prim, values, params, parents)
+        tape.append(out)
+        return out
 
     def _record_custom(self, args, run):
         """Shared by both kinds of custom rule: ``run(arg_values) -> (out, bwd)``."""

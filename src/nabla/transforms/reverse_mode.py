@@ -38,7 +38,9 @@ def _vjp(f, diff, who, keep_tape=True, has_aux=False):
     out_leaves, out_tree = tree.flatten(result)
     own = [isinstance(o, ReverseTracer) and o._trace is trace for o in out_leaves]
     out_values = [o.value if mine else o for o, mine in zip(out_leaves, own)]
-    tape = trace.tape
+    # The pullback keeps the tape; the finished trace lets go of it, so that no reference
+    # cycle (tape -> tracer -> trace -> tape) outlives the call and waits for the GC.
+    tape, trace.tape = trace.tape, None
 
     def pullback(cotangent):
         ct_leaves, ct_tree = tree.flatten(cotangent)
