@@ -42,7 +42,8 @@ class JVPTrace(Trace):
         return values, tangents
 
     def process(self, prim, args, params):
-        self.check_active()
+        if not self.active:
+            self.check_active()
         values, tangents = self._unwrap(args)
         ans = prim(*values, **params)
         t = prim.jvp(values, tangents, ans, **params)

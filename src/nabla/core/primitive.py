@@ -82,13 +82,18 @@ def variadic(name, impl, vjp, jvp):
     return prim
 
 
-def _vjp_from_partial(partial):
+def _vjp_from_partial(partial, arity):
     if partial is None:
         return None
     if partial == 1:
         return lambda g, ans, *args: g
     if partial == -1:
         return lambda g, ans, *args: -g
+    # Spelled out for one and two arguments: this runs once per node of every backward pass.
+    if arity == 1:
+        return lambda g, ans, x: g * partial(x, ans)
+    if arity == 2:
+        return lambda g, ans, x, y: g * partial(x, y, ans)
     return lambda g, ans, *args: g * partial(*args, ans)
 
 
@@ -110,7 +115,8 @@ def elementwise(impl, *partials, name=None):
             total = term if total is None else total + term
         return total
 
-    return Primitive(name or impl.__name__, impl, map(_vjp_from_partial, partials), jvp)
+    vjps = [_vjp_from_partial(p, len(partials)) for p in partials]
+    return Primitive(name or impl.__name__, impl, vjps, jvp)
 
 
 def linear(impl, transpose, name=None):
