@@ -1,13 +1,20 @@
 """Layer 0: primitives, traces, tracers. See :mod:`nabla.core.primitive` to start."""
 
 from nabla.core.forward import JVPTrace, JVPTracer
-from nabla.core.primitive import Primitive, elementwise, linear, variadic
+from nabla.core.primitive import (
+    MultipleResultsPrimitive,
+    Primitive,
+    elementwise,
+    linear,
+    variadic,
+)
 from nabla.core.registry import implements, lookup
 from nabla.core.reverse import ReverseTrace, ReverseTracer, backward
 from nabla.core.trace import Trace, UnexpectedTracerError, new_trace
 from nabla.core.tracer import Tracer, concrete, top_trace
 
 __all__ = [
+    "MultipleResultsPrimitive",
     "JVPTrace",
     "JVPTracer",
     "Primitive",

@@ -51,6 +51,17 @@ class JVPTrace(Trace):
             return ans
         return JVPTracer(self, ans, fit_tangent(t, ans))
 
+    def process_multiple(self, prim, args, params):
+        if not self.active:
+            self.check_active()
+        values, tangents = self._unwrap(args)
+        outs = prim(*values, **params)
+        t_outs = prim.jvp(values, tangents, outs, **params)
+        return tuple(
+            JVPTracer(self, o, fit_tangent(np.zeros_like(o) if t is None else t, o))
+            for o, t in zip(outs, t_outs)
+        )
+
     def process_custom_vjp(self, custom, args):
         # A custom VJP says nothing about forward mode: differentiate the function itself.
         return custom.fun(*args)

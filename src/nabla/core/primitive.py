@@ -62,6 +62,27 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
+class MultipleResultsPrimitive(Primitive):
+    """A primitive whose implementation returns a tuple of arrays (``eigh``, ``svd``).
+
+    Its VJP rules take the tuple of output cotangents (zeros for unused outputs) and the
+    tuple of outputs; its JVP rule returns a tuple of tangents.
+    """
+
+    __slots__ = ()
+
+    def __call__(self, *args, **params):
+        top = None
+        for a in args:
+            if isinstance(a, Tracer):
+                t = a._trace
+                if top is None or t.level > top.level:
+                    top = t
+        if top is None:
+            return self.impl(*args, **params)
+        return top.process_multiple(self, args, params)
+
+
 class _SameRuleForEach:
     """``vjps`` of a variadic primitive: entry ``i`` is the one rule, told it serves ``i``."""
 

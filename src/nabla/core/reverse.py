@@ -58,8 +58,8 @@ class ReverseTracer(Tracer):
 
 
 class CustomNode:
-    """A user function with its own backward rule (``custom_vjp``), possibly with
-    several outputs; ``bwd(g_tree)`` returns the cotangents of the argument leaves."""
+    """A node with a backward rule of its own: a ``custom_vjp`` function or a primitive
+    with several outputs. ``bwd(g_tree)`` returns the cotangents of the argument leaves."""
 
     __slots__ = ("bwd", "outs", "out_tree", "args", "parents")
 
@@ -161,6 +161,18 @@ class ReverseTrace(Trace):
             self.tape.append(OutputOf(node, k, len(outs)))
             tracers.append(ReverseTracer(self, o, len(self.tape) - 1))
         return unflatten(out_tree, tracers)
+
+    def process_multiple(self, prim, args, params):
+        def run(values):
+            outs = prim(*values, **params)
+
+            def bwd(gs):
+                return [None if rule is None else rule(gs, outs, *values, **params)
+                        for rule in prim.vjps]
+
+            return tuple(outs), bwd
+
+        return self._record_custom(tuple(args), run)
 
     def process_custom_vjp(self, custom, args):
         def run(values):

@@ -39,6 +39,10 @@ class Trace(abc.ABC):
         """Apply ``prim`` to ``args``, at least one of which is a tracer of this trace."""
 
     @abc.abstractmethod
+    def process_multiple(self, prim, args, params):
+        """Apply a primitive that returns a tuple of arrays; return a tuple of tracers."""
+
+    @abc.abstractmethod
     def process_custom_vjp(self, custom, args):
         """Apply a :class:`nabla.custom_vjp` function to a tuple of pytree ``args``."""
 
