@@ -1,0 +1,748 @@
+"""Per-operation overhead of nabla's reverse mode, against the peers that are installed.
+
+Two workloads, written once and run with every framework:
+
+(a) ``chain``: the gradient of a chain of 50 operations on a length-8 float64 vector
+    (seven rounds of sin, *1.5, tanh, +0.25, cos, *0.75, exp = 49 elementwise
+    operations, then a sum). The arrays are tiny, so the time is almost all
+    framework overhead: recording the operations, dispatching, running the VJP rules.
+(b) ``mlp``: one training step (forward, backward, SGD update) of a 784-256-256-10
+    ReLU network with softmax cross-entropy on a float32 batch of 128 (one-hot
+    labels, log-softmax stabilised with ``stop_gradient(max)``). Here the matrix
+    products dominate, so this measures whether overhead matters at a realistic size.
+
+Peers: HIPS autograd (``autograd.grad``), JAX without ``jit`` (``jax.grad`` /
+``jax.value_and_grad`` called eagerly, x64 enabled; the MLP stays float32), and
+PyTorch eager (``torch.autograd``); a peer that is not installed is listed as such.
+"numpy by hand" is the floor: the same gradients written out in plain NumPy, no tape.
+Every framework is limited to the same number of threads (``--threads``, default: the
+cores this process may use), set before any of them is imported, and runs in its own
+process, so that none changes another's times (imports, thread pools, heap state).
+
+Timing follows ``timeit``: warm up, calibrate a loop to last about 0.2 s (0.05 s with
+``--quick``; the garbage collector off inside the loop, as timeit does), repeat it 7
+times (3), report the best and the median time per call. Ratios are peer time / nabla
+time from the same run (>1: nabla is faster). Each peer's gradient (and the MLP's loss)
+is checked against nabla's in the same run. Nothing is asserted: benchmarks are not
+tests. The run reports how busy other processes kept the CPUs, which spoils the times.
+
+    python bench/overhead.py [--quick] [--threads N] [--only nabla torch ...]
+
+numpy's OpenBLAS honours OPENBLAS_CORETYPE; the header prints the kernel in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+import timeit
+from types import SimpleNamespace
+
+N_OPS = 50  # 49 elementwise operations + the final sum
+CHAIN_LEN = 8
+BATCH, SIZES = 128, (784, 256, 256, 10)
+LR = 0.01
+SEED = 0
+
+# Targets from the issue, printed beside the results (never asserted).
+TARGET_CHAIN_PER_OP_US = 2.0
+TARGET_VS_AUTOGRAD = 5.0
+
+
+# ----------------------------------------------------------------------------- threads
+
+
+def limit_threads(n: int) -> None:
+    """Limit every framework to ``n`` threads; must run before numpy or a peer is imported."""
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
+        os.environ[var] = str(n)
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # XLA's CPU pool has no thread-count flag; pin the process to n cores instead, and
+    # with one thread also turn off Eigen's multi-threading.
+    if n == 1:
+        flags = os.environ.get("XLA_FLAGS", "")
+        os.environ["XLA_FLAGS"] = (flags + " --xla_cpu_multi_thread_eigen=false").strip()
+    if hasattr(os, "sched_setaffinity"):
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) > n:
+            os.sched_setaffinity(0, cpus[:n])
+
+
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+# ----------------------------------------------------------------------------- workloads
+# Written once against a small namespace of operations, so every framework runs the
+# same computation.
+
+
+def chain(ops, x):
+    """49 cheap elementwise operations, then a sum: 50 operations."""
+    for _ in range(7):
+        x = ops.sin(x)
+        x = x * 1.5
+        x = ops.tanh(x)
+        x = x + 0.25
+        x = ops.cos(x)
+        x = x * 0.75
+        x = ops.exp(x)
+    return ops.sum(x)
+
+
+def mlp_loss(ops, params, x, y):
+    """Mean softmax cross-entropy of a ReLU MLP; ``params`` is a list of [W, b] pairs."""
+    h = x
+    for W, b in params[:-1]:
+        h = ops.relu(h @ W + b)
+    W, b = params[-1]
+    z = h @ W + b
+    z = z - ops.stop_gradient(ops.max(z, axis=1, keepdims=True))
+    logp = z - ops.log(ops.sum(ops.exp(z), axis=1, keepdims=True))
+    return -ops.sum(logp * y) / x.shape[0]
+
+
+def make_data(np):
+    rng = np.random.default_rng(SEED)
+    x0 = rng.uniform(-1.0, 1.0, CHAIN_LEN)
+    params = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:], strict=True):
+        W = (rng.standard_normal((fan_in, fan_out)) * (2.0 / fan_in) ** 0.5).astype(np.float32)
+        params.append([W, np.zeros(fan_out, np.float32)])
+    x = rng.standard_normal((BATCH, SIZES[0])).astype(np.float32)
+    y = np.eye(SIZES[-1], dtype=np.float32)[rng.integers(0, SIZES[-1], BATCH)]
+    return x0, params, x, y
+
+
+def flat(params):
+    return [a for pair in params for a in pair]
+
+
+# ----------------------------------------------------------------------------- frameworks
+# Each loader returns a SimpleNamespace with:
+#   name, version
+#   chain(x0) -> fn; fn() computes the gradient (native type; to_numpy(fn()), where given,
+#     converts it, else numpy.asarray)
+#   mlp(params, x, y) -> (step, once); step() is one training step on the framework's own
+#     copy of the parameters; once() -> (loss, [grads...]) at the initial params
+# A loader raises ImportError when its framework is not installed.
+
+
+def load_nabla():
+    import nabla as nb
+    import nabla.numpy as nnp
+
+    def need(module, name):
+        """The function, or one that says it is missing (so only the workload using it fails)."""
+        f = getattr(module, name, None)
+        if f is None:
+            def f(*args, **kwargs):
+                raise AttributeError(f"{module.__name__}.{name} is not implemented yet")
+        return f
+
+    ops = SimpleNamespace(**{k: need(nnp, k) for k in ("sin", "cos", "tanh", "exp", "log",
+                                                        "sum", "max", "maximum")})
+    ops.relu = lambda h: ops.maximum(h, 0.0)
+    ops.stop_gradient = need(nb, "stop_gradient")
+
+    def chain_fn(x0):
+        g = nb.grad(lambda x: chain(ops, x))
+        return lambda: g(x0)
+
+    def mlp(params0, x, y):
+        vg = nb.value_and_grad(lambda p, x, y: mlp_loss(ops, p, x, y))
+        state = [[[a.copy() for a in pair] for pair in params0]]
+
+        def step():
+            loss, grads = vg(state[0], x, y)
+            state[0] = [[p - LR * g for p, g in zip(pp, gg, strict=True)]
+                        for pp, gg in zip(state[0], grads, strict=True)]
+            return loss
+
+        def once():
+            loss, grads = vg(params0, x, y)
+            return loss, flat(grads)
+
+        return step, once
+
+    version = getattr(nb, "__version__", None) or _version("nabla")
+    return SimpleNamespace(name="nabla", version=version, chain=chain_fn, mlp=mlp)
+
+
+def load_autograd():
+    import autograd
+    import autograd.numpy as anp
+    from autograd.tracer import getval
+
+    ops = SimpleNamespace(
+        sin=anp.sin, cos=anp.cos, tanh=anp.tanh, exp=anp.exp, log=anp.log, sum=anp.sum,
+        max=anp.max, relu=lambda h: anp.maximum(h, 0.0), stop_gradient=getval,
+    )
+
+    def chain_fn(x0):
+        g = autograd.grad(lambda x: chain(ops, x))
+        return lambda: g(x0)
+
+    def mlp(params0, x, y):
+        vg = autograd.value_and_grad(lambda p, x, y: mlp_loss(ops, p, x, y))
+        state = [[[a.copy() for a in pair] for pair in params0]]
+
+        def step():
+            loss, grads = vg(state[0], x, y)
+            state[0] = [[p - LR * g for p, g in zip(pp, gg, strict=True)]
+                        for pp, gg in zip(state[0], grads, strict=True)]
+            return loss
+
+        def once():
+            loss, grads = vg(params0, x, y)
+            return loss, flat(grads)
+
+        return step, once
+
+    return SimpleNamespace(name="autograd", version=_version("autograd"),
+                           chain=chain_fn, mlp=mlp)
+
+
+def load_jax():
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)  # float64 chain; the MLP's arrays are float32
+    ops = SimpleNamespace(
+        sin=jnp.sin, cos=jnp.cos, tanh=jnp.tanh, exp=jnp.exp, log=jnp.log, sum=jnp.sum,
+        max=jnp.max, relu=lambda h: jnp.maximum(h, 0.0), stop_gradient=jax.lax.stop_gradient,
+    )
+
+    def chain_fn(x0):
+        g = jax.grad(lambda x: chain(ops, x))
+        xj = jnp.asarray(x0)
+        return lambda: g(xj).block_until_ready()
+
+    def mlp(params0, x, y):
+        vg = jax.value_and_grad(lambda p, x, y: mlp_loss(ops, p, x, y))
+        to_j = lambda ps: [[jnp.asarray(a) for a in pair] for pair in ps]
+        p_init, xj, yj = to_j(params0), jnp.asarray(x), jnp.asarray(y)
+        state = [to_j(params0)]
+
+        def step():
+            loss, grads = vg(state[0], xj, yj)
+            state[0] = jax.tree.map(lambda p, g: p - LR * g, state[0], grads)
+            jax.block_until_ready(state[0])
+            return loss
+
+        def once():
+            loss, grads = vg(p_init, xj, yj)
+            return loss, flat(grads)
+
+        return step, once
+
+    return SimpleNamespace(name="jax (eager)", version=jax.__version__,
+                           chain=chain_fn, mlp=mlp)
+
+
+def load_torch(threads: int):
+    import torch
+
+    torch.set_num_threads(threads)
+
+    def tsum(x, axis=None, keepdims=False):
+        return x.sum() if axis is None else x.sum(dim=axis, keepdim=keepdims)
+
+    ops = SimpleNamespace(
+        sin=torch.sin, cos=torch.cos, tanh=torch.tanh, exp=torch.exp, log=torch.log,
+        sum=tsum, max=lambda z, axis, keepdims: torch.amax(z, dim=axis, keepdim=keepdims),
+        relu=torch.relu, stop_gradient=lambda t: t.detach(),
+    )
+
+    def chain_fn(x0):
+        x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+        return lambda: torch.autograd.grad(chain(ops, x), x)[0]
+
+    def mlp(params0, x, y):
+        xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+        def leaves():
+            return [[torch.tensor(a, requires_grad=True) for a in pair] for pair in params0]
+
+        state, p_init = leaves(), leaves()
+        state_flat = flat(state)
+
+        def step():
+            loss = mlp_loss(ops, state, xt, yt)
+            grads = torch.autograd.grad(loss, state_flat)
+            with torch.no_grad():
+                for p, g in zip(state_flat, grads, strict=True):
+                    p.sub_(g, alpha=LR)
+            return loss
+
+        def once():
+            loss = mlp_loss(ops, p_init, xt, yt)
+            grads = torch.autograd.grad(loss, flat(p_init))
+            return loss.item(), [g.numpy() for g in grads]
+
+        return step, once
+
+    return SimpleNamespace(name="torch (eager)", version=torch.__version__,
+                           chain=chain_fn, to_numpy=lambda t: t.detach().numpy(), mlp=mlp)
+
+
+def load_numpy_by_hand():
+    """The floor: the same gradients written out by hand in plain NumPy (no tape)."""
+    import numpy as np
+
+    # (forward, backward(g, x, y) -> g) for the chain's operations, in order
+    rules = [
+        (np.sin, lambda g, x, y: g * np.cos(x)),
+        (lambda x: x * 1.5, lambda g, x, y: g * 1.5),
+        (np.tanh, lambda g, x, y: g * (1.0 - y * y)),
+        (lambda x: x + 0.25, lambda g, x, y: g),
+        (np.cos, lambda g, x, y: -g * np.sin(x)),
+        (lambda x: x * 0.75, lambda g, x, y: g * 0.75),
+        (np.exp, lambda g, x, y: g * y),
+    ] * 7
+
+    def chain_grad(x):
+        tape = []
+        for f, b in rules:
+            y = f(x)
+            tape.append((b, x, y))
+            x = y
+        g = np.ones_like(x)  # d sum / dx
+        for b, x, y in reversed(tape):
+            g = b(g, x, y)
+        return g
+
+    def value_and_grad(params, x, y):
+        (W1, b1), (W2, b2), (W3, b3) = params
+        a1 = x @ W1 + b1
+        h1 = np.maximum(a1, 0.0)
+        a2 = h1 @ W2 + b2
+        h2 = np.maximum(a2, 0.0)
+        z = h2 @ W3 + b3
+        z = z - np.max(z, axis=1, keepdims=True)
+        e = np.exp(z)
+        s = np.sum(e, axis=1, keepdims=True)
+        loss = -np.sum((z - np.log(s)) * y) / x.shape[0]
+        dz = (e / s - y) / x.shape[0]  # rows of y sum to 1
+        da2 = (dz @ W3.T) * (a2 > 0)
+        da1 = (da2 @ W2.T) * (a1 > 0)
+        grads = [[x.T @ da1, np.sum(da1, axis=0)],
+                 [h1.T @ da2, np.sum(da2, axis=0)],
+                 [h2.T @ dz, np.sum(dz, axis=0)]]
+        return loss, grads
+
+    def mlp(params0, x, y):
+        state = [[[a.copy() for a in pair] for pair in params0]]
+
+        def step():
+            loss, grads = value_and_grad(state[0], x, y)
+            state[0] = [[p - LR * g for p, g in zip(pp, gg, strict=True)]
+                        for pp, gg in zip(state[0], grads, strict=True)]
+            return loss
+
+        def once():
+            loss, grads = value_and_grad(params0, x, y)
+            return loss, flat(grads)
+
+        return step, once
+
+    return SimpleNamespace(name="numpy by hand", version=np.__version__,
+                           chain=lambda x0: lambda: chain_grad(x0), mlp=mlp)
+
+
+def _version(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "?"
+
+
+# key -> (name in the table, loader); nabla first, the hand-written floor last
+FRAMEWORKS = {
+    "nabla": ("nabla", lambda threads: load_nabla()),
+    "autograd": ("autograd", lambda threads: load_autograd()),
+    "jax": ("jax (eager)", lambda threads: load_jax()),
+    "torch": ("torch (eager)", load_torch),
+    "numpy": ("numpy by hand", lambda threads: load_numpy_by_hand()),
+}
+
+
+# ----------------------------------------------------------------------------- timing
+
+
+def measure(fn, target: float, repeats: int):
+    """timeit-style: warm up, calibrate a loop to ~target seconds, repeat; s per call."""
+    t0 = time.perf_counter()
+    while True:  # warm-up: at least 3 calls and 0.05 s (first calls compile / fill caches)
+        for _ in range(3):
+            fn()
+        if time.perf_counter() - t0 > 0.05:
+            break
+    timer = timeit.Timer(fn)
+    number = 1
+    while True:
+        t = timer.timeit(number)
+        if t >= target:
+            break
+        number = max(number * 2, int(number * target / max(t, 1e-9) * 1.1))
+    times = [t / number]
+    for _ in range(repeats - 1):
+        gc.collect()
+        times.append(timer.timeit(number) / number)
+    return min(times), statistics.median(times)
+
+
+def close(a, ref, rtol) -> tuple[bool, float]:
+    import numpy as np
+
+    a, ref = np.asarray(a, dtype=np.float64), np.asarray(ref, dtype=np.float64)
+    if a.shape != ref.shape:
+        return False, float("inf")
+    scale = max(float(np.max(np.abs(ref), initial=0.0)), 1e-30)
+    err = float(np.max(np.abs(a - ref), initial=0.0)) / scale
+    return bool(np.allclose(a, ref, rtol=rtol, atol=rtol * scale)), err
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def header(threads: int) -> list[str]:
+    import numpy
+
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    lines = [
+        ("date", datetime.datetime.now().isoformat(timespec="seconds")),
+        ("machine", f"{model} ({platform.machine()}), {os.cpu_count()} cores, "
+                    f"{threads} thread(s) for every framework"),
+        ("python", f"{platform.python_version()} ({platform.python_implementation()})"),
+        ("numpy", f"{numpy.__version__}; BLAS {blas_info()}"),
+    ]
+    return [f"{k:<14} {v}" for k, v in lines]
+
+
+def blas_info() -> str:
+    try:
+        import threadpoolctl
+    except ModuleNotFoundError:
+        return "? (threadpoolctl not installed)"
+    infos = [d for d in threadpoolctl.threadpool_info()
+             if d.get("user_api") == "blas" and "numpy" in d.get("filepath", "")]
+    if not infos:
+        return "?"
+    d = infos[0]
+    s = (f"{d.get('internal_api')} {d.get('version')}, kernel {d.get('architecture', '?')}, "
+         f"{d.get('num_threads')} thread(s)")
+    forced = [f"{v}={os.environ[v]}" for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+              if v in os.environ]
+    if forced:
+        s += f" (forced by {' '.join(forced)})"
+    return s
+
+
+class OtherLoad:
+    """How busy the CPUs were with *other* processes while the benchmark ran.
+
+    Busy time of all CPUs (``/proc/stat``) minus this process's and its workers' CPU time,
+    as a fraction of the available CPU time. Another process competing for the cores
+    (a test run, a build) can make multi-threaded BLAS many times slower."""
+
+    def __init__(self):
+        self.start = self._sample()
+
+    @staticmethod
+    def _sample():
+        import resource
+
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = (sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0))
+        busy /= os.sysconf("SC_CLK_TCK")
+        own = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+                  for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        return time.monotonic(), busy, own
+
+    def fraction(self) -> float | None:
+        end = self._sample()
+        if self.start is None or end is None:
+            return None
+        wall = end[0] - self.start[0]
+        other = (end[1] - self.start[1]) - (end[2] - self.start[2])
+        return max(0.0, other / (wall * (os.cpu_count() or 1))) if wall > 0 else None
+
+
+def fmt_us(s: float) -> str:
+    us = s * 1e6
+    return f"{us:,.0f}" if us >= 100 else f"{us:.2f}" if us < 10 else f"{us:.1f}"
+
+
+def run_worker(key: str, threads: int, quick: bool, out: str) -> None:
+    """Measure one framework (in its own process) and leave the results in ``out``.
+
+    Writes ``{key}.json`` (version, status, times) and ``{key}-{bench}.npz`` (the gradient
+    and, for the MLP, the loss) for the parent to compare.
+    """
+    import json
+
+    import numpy as np
+
+    target, repeats = (0.05, 3) if quick else (0.2, 7)
+    report = {"version": "", "status": "", "bench": {}}
+
+    def save():
+        with open(os.path.join(out, f"{key}.json"), "w") as f:
+            json.dump(report, f)
+
+    try:
+        fw = FRAMEWORKS[key][1](threads)
+        report["version"] = fw.version
+    except ModuleNotFoundError as e:
+        report["status"] = f"not installed ({e.name})"
+        return save()
+    except Exception as e:  # noqa: BLE001 - a broken peer must not stop the run
+        report["status"] = _one_line(f"unavailable: {type(e).__name__}: {e}")
+        return save()
+    save()
+    x0, params0, x, y = make_data(np)
+    for bench in BENCH_TITLES:
+        try:
+            if bench == "chain":
+                fn = fw.chain(x0)
+                result = [getattr(fw, "to_numpy", np.asarray)(fn())]
+            else:
+                fn, once = fw.mlp(params0, x, y)
+                loss, grads = once()
+                result = [np.asarray(loss)] + [np.asarray(g) for g in grads]
+            np.savez(os.path.join(out, f"{key}-{bench}.npz"), *result)
+            best, median = measure(fn, target, repeats)
+            report["bench"][bench] = {"best": best, "median": median}
+        except Exception as e:  # noqa: BLE001 - report and go on
+            report["bench"][bench] = {"error": _one_line(f"failed: {type(e).__name__}: {e}")}
+        save()
+
+
+def _one_line(msg: str, width: int = 90) -> str:
+    line = (msg.splitlines() or [""])[0]
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def spawn_worker(key: str, threads: int, quick: bool, out: str, timeout: float) -> dict:
+    """Run one framework in a fresh interpreter, so that no framework's imports, thread
+    pools or allocator state (glibc's heap grows and shrinks with NumPy's big temporaries)
+    changes another's times."""
+    import json
+    import subprocess
+
+    cmd = [sys.executable, os.path.abspath(__file__), "--worker", key, "--out", out,
+           "--threads", str(threads)] + (["--quick"] if quick else [])
+    problem = ""
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if proc.returncode < 0:
+            import signal
+
+            problem = f"crashed: killed by {signal.Signals(-proc.returncode).name}"
+        elif proc.returncode != 0:
+            tail = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
+            problem = _one_line(f"crashed: {tail}")
+    except subprocess.TimeoutExpired:
+        problem = f"timed out after {timeout:g} s"
+    try:
+        with open(os.path.join(out, f"{key}.json")) as f:
+            report = json.load(f)
+    except (OSError, ValueError):
+        report = {"version": "", "status": problem or "no result", "bench": {}}
+    if problem:  # whatever did not finish is marked with what stopped it
+        if not report["status"]:
+            for bench in BENCH_TITLES:
+                report["bench"].setdefault(bench, {"error": problem})
+    return report
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    ap.add_argument("--threads", type=int, default=available_cores(),
+                    help="threads for every framework (default: cores available)")
+    ap.add_argument("--only", nargs="+", choices=list(FRAMEWORKS), default=list(FRAMEWORKS),
+                    help="frameworks to run (default: all)")
+    ap.add_argument("--worker", choices=list(FRAMEWORKS), help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    limit_threads(args.threads)  # before numpy and the peers are imported
+    if args.worker:
+        run_worker(args.worker, args.threads, args.quick, args.out)
+        return 0
+
+    import tempfile
+
+    import numpy as np
+
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
+    target, repeats = (0.05, 3) if args.quick else (0.2, 7)
+    head = header(args.threads)
+    print("\n".join(head))
+    print(f"{'timing':<14} each framework in its own process; best and median of {repeats} "
+          f"loops of ~{target:g} s; ratio = peer / nabla (>1: nabla faster)", flush=True)
+
+    rows = []  # (bench, name, best, median, per_op, ratio, check, notes)
+    other_load = OtherLoad()
+    with tempfile.TemporaryDirectory(prefix="nabla-bench-") as out:
+        reports = {}
+        for key in args.only:
+            name = FRAMEWORKS[key][0]
+            reports[key] = r = spawn_worker(key, args.threads, args.quick, out,
+                                            timeout=60 if args.quick else 120)
+            if key != "numpy":
+                print(f"{name:<14} {r['version'] or r['status']}", flush=True)
+        print()
+        for bench in BENCH_TITLES:
+            ref = None  # nabla's gradient, or the first framework's when nabla has none
+            nabla_best = reports.get("nabla", {}).get("bench", {}).get(bench, {}).get("best")
+            for key, r in reports.items():
+                name = FRAMEWORKS[key][0]
+                res = r["bench"].get(bench, {})
+                if "best" not in res:
+                    rows.append((bench, name, None, None, None, None, "",
+                                 r["status"] or res.get("error", "")))
+                    continue
+                with np.load(os.path.join(out, f"{key}-{bench}.npz"),
+                             allow_pickle=False) as z:
+                    result = [z[f"arr_{i}"] for i in range(len(z.files))]
+                rows.append((bench, name, res["best"], res["median"],
+                             res["best"] / N_OPS if bench == "chain" else None,
+                             res["best"] / nabla_best if nabla_best and key != "nabla" else None,
+                             *check(bench, result, ref)))
+                ref = ref or result
+
+    print_table(rows)
+    print()
+    load = other_load.fraction()
+    if load is not None:
+        print(f"other processes used {load:.0%} of the CPUs during the run"
+              + ("; the times are unreliable: rerun on an idle machine" if load > 0.1 else ""))
+        print()
+    print_targets(rows)
+    print()
+    print("Markdown (for bench/RESULTS.md):")
+    print()
+    versions = ", ".join(f"{FRAMEWORKS[k][0].split()[0]} {r['version']}"
+                         for k, r in reports.items() if r["version"] and k != "numpy")
+    print(f"{head[0].split(maxsplit=1)[1]}; {head[1].split(maxsplit=1)[1]}; "
+          f"Python {platform.python_version()}, NumPy {np.__version__} "
+          f"({blas_info()}); {versions}.")
+    print()
+    print_markdown(rows)
+    return 0
+
+
+def check(bench: str, result, ref) -> tuple[str, str]:
+    """(gradient check, notes): compare with the reference; note a dtype that changed."""
+    import numpy as np
+
+    want = np.float64 if bench == "chain" else np.float32
+    grads = result if bench == "chain" else result[1:]
+    notes = "" if all(g.dtype == want for g in grads) else f"gradient dtype {grads[0].dtype}"
+    if ref is None:
+        return "reference", notes
+    # float32 MLP: a ReLU input within rounding of 0 may flip, changing a few entries by
+    # ~1e-3 of the largest; hence the tolerance relative to the largest entry.
+    rtol = 1e-9 if bench == "chain" else 2e-3
+    if len(result) != len(ref):
+        return "MISMATCH (structure)", notes
+    errs = [close(a, b, rtol) for a, b in zip(result, ref, strict=True)]
+    if all(ok for ok, _ in errs):
+        return "ok", notes
+    return f"MISMATCH (rel err {max(e for _, e in errs):.1e})", notes
+
+
+BENCH_TITLES = {
+    "chain": f"chain: grad of {N_OPS} ops, float64[{CHAIN_LEN}]",
+    "mlp": f"mlp: train step {'-'.join(map(str, SIZES))}, float32 batch {BATCH}",
+}
+COLUMNS = ("benchmark", "framework", "best µs/call", "median µs/call", "µs/op",
+           "peer/nabla", "grad check", "notes")
+
+
+def _cells(row):
+    bench, name, best, med, per_op, ratio, check, notes = row
+    return (bench, name,
+            fmt_us(best) if best is not None else "—",
+            fmt_us(med) if med is not None else "—",
+            f"{per_op * 1e6:.2f}" if per_op is not None else "",
+            f"{ratio:.2f}×" if ratio is not None else "",
+            check, notes)
+
+
+def print_table(rows) -> None:
+    cells = [COLUMNS] + [_cells(r) for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
+    right = {2, 3, 4, 5}
+    for k, c in enumerate(cells):
+        print("  ".join(s.rjust(w) if i in right else s.ljust(w)
+                        for i, (s, w) in enumerate(zip(c, widths, strict=True))).rstrip())
+        if k == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def print_markdown(rows) -> None:
+    for bench in BENCH_TITLES:
+        print(f"- `{bench}`: {BENCH_TITLES[bench].split(': ', 1)[1]}")
+    print()
+    print("| " + " | ".join(COLUMNS) + " |")
+    print("|" + "|".join("---:" if i in {2, 3, 4, 5} else "---" for i in range(len(COLUMNS)))
+          + "|")
+    for r in rows:
+        print("| " + " | ".join(_cells(r)) + " |")
+
+
+def print_targets(rows) -> None:
+    get = {(r[0], r[1]): r for r in rows}
+
+    def line(text, value, ok):
+        mark = "—" if ok is None else ("met" if ok else "MISSED")
+        print(f"  {text:<44} {value:<22} {mark}")
+
+    print("targets (shown, not asserted):")
+    nab = get.get(("chain", "nabla"))
+    per_op = nab[4] if nab and nab[4] is not None else None
+    line(f"chain: nabla µs/op ≤ {TARGET_CHAIN_PER_OP_US:g}",
+         f"{per_op * 1e6:.2f} µs/op" if per_op else "n/a",
+         None if per_op is None else per_op * 1e6 <= TARGET_CHAIN_PER_OP_US)
+    for bench, peer, want, text in (
+        ("chain", "autograd", TARGET_VS_AUTOGRAD,
+         f"chain: ≥{TARGET_VS_AUTOGRAD:g}× faster than autograd"),
+        ("chain", "torch (eager)", 1.0, "chain: no slower than torch eager"),
+        ("mlp", "torch (eager)", 1.0, "mlp step: no slower than torch eager"),
+    ):
+        r = get.get((bench, peer))
+        ratio = r[5] if r else None
+        line(text, f"{peer}/nabla = {ratio:.2f}×" if ratio else "n/a",
+             None if ratio is None else ratio >= want)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
