@@ -12,6 +12,7 @@ np.float64(4.0)
 
 from nabla import numpy, tree  # noqa: F401  (numpy fills the rule registry)
 from nabla.core import UnexpectedTracerError
+from nabla.numpy.indexing import at
 from nabla.transforms import (
     check_grads,
     custom_jvp,
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "UnexpectedTracerError",
+    "at",
     "check_grads",
     "custom_jvp",
     "custom_vjp",

@@ -41,7 +41,7 @@ def _polar_vjp_t(gs, outs, r, t):
 
 
 def _polar_jvp(args, tangents, outs):
-    (r, t), (tr, tt), (x, y) = args, tangents, outs
+    (_, t), (tr, tt), (x, y) = args, tangents, outs
     tr = 0.0 if tr is None else tr
     tt = 0.0 if tt is None else tt
     return tr * np.cos(t) - tt * y, tr * np.sin(t) + tt * x

@@ -38,19 +38,32 @@ from numpy import (  # noqa: F401  constants and types, as in NumPy
     uint8,
 )
 
-from nabla.numpy.creation import *  # noqa: F403
-from nabla.numpy.creation import __all__ as _creation
-from nabla.numpy.elementwise import *  # noqa: F403
-from nabla.numpy.elementwise import __all__ as _elementwise
-from nabla.numpy.indexing import getitem  # noqa: F401  (x[index] on tracers)
-from nabla.numpy.nondiff import *  # noqa: F403
-from nabla.numpy.nondiff import __all__ as _nondiff
-from nabla.numpy.products import *  # noqa: F403
-from nabla.numpy.products import __all__ as _products
-from nabla.numpy.reductions import *  # noqa: F403
-from nabla.numpy.reductions import __all__ as _reductions
-from nabla.numpy.shape import *  # noqa: F403
-from nabla.numpy.shape import __all__ as _shape
+from nabla.numpy import assembly as _assembly
+from nabla.numpy import creation as _creation
+from nabla.numpy import diagonals as _diagonals
+from nabla.numpy import discrete as _discrete
+from nabla.numpy import elementwise as _elementwise
+from nabla.numpy import indexing as _indexing
+from nabla.numpy import nondiff as _nondiff
+from nabla.numpy import products as _products
+from nabla.numpy import reductions as _reductions
+from nabla.numpy import shape as _shape
+from nabla.numpy import sorting as _sorting
 
-__all__ = sorted({*_creation, *_elementwise, *_nondiff, *_products, *_reductions, *_shape})
+_MODULES = (_assembly, _creation, _diagonals, _discrete, _elementwise, _indexing,
+            _nondiff, _products, _reductions, _shape, _sorting)
+
+from nabla.numpy.assembly import *  # noqa: E402,F403
+from nabla.numpy.creation import *  # noqa: E402,F403
+from nabla.numpy.diagonals import *  # noqa: E402,F403
+from nabla.numpy.discrete import *  # noqa: E402,F403
+from nabla.numpy.elementwise import *  # noqa: E402,F403
+from nabla.numpy.indexing import *  # noqa: E402,F403
+from nabla.numpy.nondiff import *  # noqa: E402,F403
+from nabla.numpy.products import *  # noqa: E402,F403
+from nabla.numpy.reductions import *  # noqa: E402,F403
+from nabla.numpy.shape import *  # noqa: E402,F403
+from nabla.numpy.sorting import *  # noqa: E402,F403
+
+__all__ = sorted({name for module in _MODULES for name in module.__all__})
 del _np

@@ -8,11 +8,11 @@ from nabla.core import Tracer, concrete, implements
 
 
 def has_tracer(args) -> bool:
-    """Whether any argument, or any element of a list/tuple argument, is a tracer."""
+    """Whether any argument, or anything in (nested) list/tuple arguments, is a tracer."""
     for a in args:
         if isinstance(a, Tracer):
             return True
-        if isinstance(a, (list, tuple)) and any(isinstance(b, Tracer) for b in a):
+        if isinstance(a, (list, tuple)) and has_tracer(a):
             return True
     return False
 

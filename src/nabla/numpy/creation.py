@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from nabla.core import Tracer, implements
-from nabla.numpy.shape import astype, stack
+from nabla.numpy.assembly import stack
+from nabla.numpy.shape import astype
 
 __all__ = [
     "array",

@@ -18,7 +18,7 @@ import numpy as np
 
 from nabla.core import concrete, elementwise, implements
 from nabla.numpy._api import composite, refuse_unsupported
-from nabla.numpy.nondiff import sign
+from nabla.numpy.nondiff import floor, sign, signbit, trunc
 
 __all__ = [
     "add",
@@ -59,6 +59,31 @@ __all__ = [
     "minimum",
     "where",
     "clip",
+    "float_power",
+    "remainder",
+    "mod",
+    "fmod",
+    "logaddexp2",
+    "hypot",
+    "arctan2",
+    "deg2rad",
+    "rad2deg",
+    "radians",
+    "degrees",
+    "sinc",
+    "fmax",
+    "fmin",
+    "fabs",
+    "copysign",
+    "nan_to_num",
+    "acos",
+    "asin",
+    "atan",
+    "acosh",
+    "asinh",
+    "atanh",
+    "atan2",
+    "pow",
 ]
 
 
@@ -92,6 +117,10 @@ def _power_dy(x, y, ans):
 
 
 power = _rule(np.power, _power_dx, _power_dy)
+float_power = _rule(np.float_power, _power_dx, _power_dy)
+# x mod y = x − floor(x/y)·y  (and fmod with trunc): piecewise linear, jumps where x/y is whole
+remainder = _rule(np.remainder, 1, lambda x, y, ans: -floor(x / y))
+fmod = _rule(np.fmod, 1, lambda x, y, ans: -trunc(x / y))
 
 # --- exponentials and logarithms -------------------------------------------------------
 exp = _rule(np.exp, lambda x, ans: ans)
@@ -103,6 +132,9 @@ log10 = _rule(np.log10, lambda x, ans: 1 / (x * math.log(10)))
 log1p = _rule(np.log1p, lambda x, ans: 1 / (1 + x))
 logaddexp = _rule(
     np.logaddexp, lambda x, y, ans: exp(x - ans), lambda x, y, ans: exp(y - ans)
+)
+logaddexp2 = _rule(
+    np.logaddexp2, lambda x, y, ans: exp2(x - ans), lambda x, y, ans: exp2(y - ans)
 )
 
 # --- trigonometric and hyperbolic ------------------------------------------------------
@@ -118,6 +150,23 @@ tanh = _rule(np.tanh, lambda x, ans: 1 - ans * ans)
 arcsinh = _rule(np.arcsinh, lambda x, ans: 1 / sqrt(x * x + 1))
 arccosh = _rule(np.arccosh, lambda x, ans: 1 / sqrt(x * x - 1))
 arctanh = _rule(np.arctanh, lambda x, ans: 1 / (1 - x * x))
+arctan2 = _rule(np.arctan2, lambda y, x, ans: x / (x * x + y * y),
+                lambda y, x, ans: -y / (x * x + y * y))
+hypot = _rule(np.hypot, lambda x, y, ans: x / ans, lambda x, y, ans: y / ans)
+deg2rad = _rule(np.deg2rad, lambda x, ans: math.pi / 180)
+rad2deg = _rule(np.rad2deg, lambda x, ans: 180 / math.pi)
+radians = implements(np.radians)(deg2rad)
+degrees = implements(np.degrees)(rad2deg)
+
+
+def _sinc_dx(x, ans):
+    # sinc x = sin(πx)/(πx): (cos(πx) − sinc x)/x, and 0 at x = 0 (sinc is even)
+    zero = x == 0
+    safe = where(zero, 1.0, x)
+    return where(zero, 0.0, (cos(math.pi * safe) - ans) / safe)
+
+
+sinc = _rule(np.sinc, _sinc_dx)
 
 # --- pieces ----------------------------------------------------------------------------
 absolute = _rule(np.absolute, lambda x, ans: sign(x))
@@ -130,6 +179,12 @@ def _wins(a, b, ans):
 
 maximum = _rule(np.maximum, _wins, lambda x, y, ans: _wins(y, x, ans))
 minimum = _rule(np.minimum, _wins, lambda x, y, ans: _wins(y, x, ans))
+fmax = _rule(np.fmax, _wins, lambda x, y, ans: _wins(y, x, ans))  # NaN-ignoring maximum
+fmin = _rule(np.fmin, _wins, lambda x, y, ans: _wins(y, x, ans))
+fabs = _rule(np.fabs, lambda x, ans: sign(x))
+# copysign(x, y) = |x|·sign(y): ±1 in x, flat in y
+copysign = _rule(np.copysign, lambda x, y, ans: where(signbit(x) == signbit(y), 1.0, -1.0),
+                 None)
 
 # where(condition, x, y): the condition is a decision, with no derivative.
 _where = elementwise(np.where, None, lambda c, x, y, ans: c, lambda c, x, y, ans: ~c)
@@ -160,5 +215,18 @@ def clip(a, a_min=None, a_max=None, out=None, **kwargs):
     return a
 
 
+@composite(np.nan_to_num)
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """``x`` with NaN and ±inf replaced by numbers: derivative 1 at finite entries, else 0."""
+    finite = concrete(np.isfinite(concrete(x)))
+    replaced = np.nan_to_num(concrete(x), copy=True, nan=nan, posinf=posinf, neginf=neginf)
+    return where(finite, x, replaced)
+
+
 true_divide = implements(np.true_divide)(divide)
+mod = remainder
 abs = absolute  # NumPy's name
+# The array-API spellings NumPy 2 added, which are the same functions
+acos, asin, atan = arccos, arcsin, arctan
+acosh, asinh, atanh = arccosh, arcsinh, arctanh
+atan2, pow = arctan2, power

@@ -12,7 +12,12 @@ import operator
 
 import numpy as np
 
-from nabla.core import Tracer, implements, linear
+from nabla.core import Tracer, concrete, implements, linear
+from nabla.numpy._api import composite, normalize_axis, refuse_unsupported
+from nabla.numpy.elementwise import maximum, minimum, where
+from nabla.numpy.shape import broadcast_to, ravel
+
+__all__ = ["take", "take_along_axis", "compress", "extract", "select"]
 
 
 def _is_basic(index) -> bool:
@@ -65,3 +70,144 @@ _scatter_add = linear(
 def getitem(x, index):
     """``x[index]``, differentiable in ``x``."""
     return _getitem(x, index=_normalize_index(index))
+
+
+@composite(np.take)
+def take(a, indices, axis=None, out=None, mode="raise"):
+    """Entries of ``a`` at ``indices`` along ``axis`` (of the flattened array when None)."""
+    refuse_unsupported("take", out=out)
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = normalize_axis(axis, a.ndim)[0]
+    indices = np.asarray(indices)
+    n = a.shape[axis]
+    if mode == "wrap":
+        indices = indices % n
+    elif mode == "clip":
+        indices = np.clip(indices, 0, n - 1)
+    return a[(slice(None),) * axis + (indices,)]
+
+
+@composite(np.take_along_axis)
+def take_along_axis(arr, indices, axis=-1):
+    """``arr`` picked at ``indices`` along ``axis``, the other axes matched one to one (the
+    companion of ``argsort``/``argmax`` with ``keepdims``)."""
+    if axis is None:
+        return ravel(arr)[np.asarray(indices)]
+    axis = normalize_axis(axis, arr.ndim)[0]
+    indices = np.asarray(indices)
+    grid = np.ogrid[tuple(slice(n) for n in indices.shape)]
+    index = tuple(indices if i == axis else np.broadcast_to(grid[i], indices.shape)
+                  for i in range(arr.ndim))
+    return arr[index]
+
+
+@composite(np.compress)
+def compress(condition, a, axis=None, out=None):
+    """The slices of ``a`` along ``axis`` where ``condition`` holds."""
+    return take(a, np.nonzero(np.asarray(concrete(condition)))[0], axis=axis, out=out)
+
+
+@composite(np.extract)
+def extract(condition, arr):
+    """The entries of ``arr`` where ``condition`` holds, flattened."""
+    return ravel(arr)[np.ravel(np.asarray(concrete(condition), dtype=bool))]
+
+
+@composite(np.select)
+def select(condlist, choicelist, default=0):
+    """From the first choice whose condition holds, entry by entry; ``default`` elsewhere."""
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    result = default
+    for condition, choice in zip(reversed(condlist), reversed(choicelist)):
+        result = where(concrete(condition), choice, result)
+    return result
+
+
+class _IndexedUpdate:
+    """``at(x)[index]``: the updates of ``x`` at ``index``, each returning a new array."""
+
+    __slots__ = ("x", "index")
+
+    def __init__(self, x, index):
+        self.x, self.index = x, _normalize_index(index)
+
+    def _scattered(self, values):
+        """``values``, broadcast to the shape of ``x[index]``, put at ``index`` in zeros."""
+        target = np.shape(concrete(self.x)[self.index])
+        if np.shape(concrete(values)) != target:
+            values = broadcast_to(values, target)
+        return _scatter_add(values, index=self.index, shape=np.shape(concrete(self.x)))
+
+    def _placed(self, values, fill, what):
+        """``values`` at ``index`` in an array shaped like ``x``, ``fill`` elsewhere; and
+        the mask of the updated entries. Refuses indices that name an entry twice."""
+        hits = np.zeros(np.shape(concrete(self.x)), dtype=np.intp)
+        np.add.at(hits, self.index, 1)
+        if hits.max(initial=0) > 1:
+            raise ValueError(
+                f"at[...].{what} with an index that names the same entry more than once is "
+                "ambiguous; use at[...].add, or remove the repeated indices"
+            )
+        placed = self._scattered(values)
+        mask = hits.astype(bool)
+        return (placed if fill == 0 else where(mask, placed, fill)), mask
+
+    def get(self):
+        """``x[index]``."""
+        return getitem(self.x, self.index)
+
+    def set(self, values):
+        """``x`` with ``x[index] = values``: derivative 0 for the replaced entries of ``x``."""
+        placed, mask = self._placed(values, 0, "set")
+        return where(mask, placed, self.x)
+
+    def add(self, values):
+        """``x`` with ``values`` added at ``index``; repeated indices add up (``np.add.at``)."""
+        return self.x + self._scattered(values)
+
+    def multiply(self, values):
+        """``x`` with ``x[index]`` multiplied by ``values``."""
+        return self.x * self._placed(values, 1.0, "multiply")[0]
+
+    def divide(self, values):
+        """``x`` with ``x[index]`` divided by ``values``."""
+        return self.x / self._placed(values, 1.0, "divide")[0]
+
+    def min(self, values):
+        """``x`` with ``x[index]`` replaced by ``minimum(x[index], values)``."""
+        placed, mask = self._placed(values, 0, "min")
+        return where(mask, minimum(self.x, placed), self.x)
+
+    def max(self, values):
+        """``x`` with ``x[index]`` replaced by ``maximum(x[index], values)``."""
+        placed, mask = self._placed(values, 0, "max")
+        return where(mask, maximum(self.x, placed), self.x)
+
+
+class at:  # noqa: N801 - named like JAX's ``x.at``
+    """Functional updates: ``at(x)[index].set(v)``, ``.add(v)``, ``.multiply(v)``, ...
+
+    Traced arrays cannot be changed in place (``x[i] = v`` would lose the derivative),
+    so an update returns a new array, as in JAX's ``x.at[i].set(v)``. Plain arrays are
+    not modified either.
+
+    >>> import numpy
+    >>> import nabla
+    >>> x = numpy.zeros(4)
+    >>> nabla.at(x)[1:3].set(5.0), x
+    (array([0., 5., 5., 0.]), array([0., 0., 0., 0.]))
+    >>> nabla.at(x)[[0, 0, 2]].add(1.0)
+    array([2., 0., 1., 0.])
+    >>> nabla.grad(lambda v: nabla.numpy.sum(nabla.at(x)[[0, 2]].set(v) ** 2))(3.0)
+    np.float64(12.0)
+    """
+
+    __slots__ = ("x",)
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, index):
+        return _IndexedUpdate(self.x, index)

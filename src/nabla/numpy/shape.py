@@ -2,17 +2,15 @@
 
 Each primitive is linear, so its forward rule is itself and its reverse rule is its
 transpose: ``reshape`` back to the old shape, ``transpose`` by the inverse permutation,
-``broadcast_to`` summed back, ``concatenate`` cut back into pieces. The rest of the
-family (``ravel``, ``expand_dims``, ``squeeze``, ``stack``) is built from these.
+``broadcast_to`` summed back. The rest of the family (``ravel``, ``expand_dims``,
+``squeeze``, ``moveaxis``, ``flip``, ``tile``, ...) is built from these and indexing.
 """
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
-from nabla.core import concrete, implements, linear, variadic
+from nabla.core import concrete, implements, linear
 from nabla.core.fit import sum_to_shape
 from nabla.numpy._api import composite, has_tracer, normalize_axis
 
@@ -23,11 +21,23 @@ __all__ = [
     "ravel",
     "expand_dims",
     "squeeze",
-    "concatenate",
-    "stack",
     "astype",
     "swapaxes",
     "moveaxis",
+    "permute_dims",
+    "matrix_transpose",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "broadcast_arrays",
+    "meshgrid",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "rot90",
+    "tile",
+    "repeat",
 ]
 
 _reshape = linear(np.reshape, lambda g, ans, x, shape: _reshape(g, shape=x.shape))
@@ -95,41 +105,6 @@ def squeeze(a, axis=None):
     return reshape(a, [n for i, n in enumerate(a.shape) if i not in axes])
 
 
-def _concatenate_vjp(argnum, g, ans, *arrays, axis):
-    start = builtins.sum(arrays[i].shape[axis] for i in range(argnum))
-    index = (slice(None),) * axis + (slice(start, start + arrays[argnum].shape[axis]),)
-    return g[index]
-
-
-def _concatenate_jvp(arrays, tangents, ans, axis):
-    tangents = [np.zeros_like(a) if t is None else t for a, t in zip(arrays, tangents)]
-    return _concatenate(*tangents, axis=axis)
-
-
-_concatenate = variadic(
-    "concatenate", lambda *arrays, axis: np.concatenate(arrays, axis=axis),
-    _concatenate_vjp, _concatenate_jvp,
-)
-
-
-@composite(np.concatenate)
-def concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    """The arrays joined along an existing ``axis``."""
-    arrays = [a if hasattr(a, "ndim") else np.asarray(a) for a in arrays]
-    if axis is None:
-        arrays, axis = [ravel(a) for a in arrays], 0
-    axis = normalize_axis(axis, arrays[0].ndim)[0]
-    return _concatenate(*arrays, axis=axis)
-
-
-@composite(np.stack)
-def stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    """The arrays joined along a new ``axis``."""
-    arrays = [a if hasattr(a, "ndim") else np.asarray(a) for a in arrays]
-    axis = normalize_axis(axis, arrays[0].ndim + 1)[0]
-    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
-
-
 def _astype_vjp(g, ans, x, dtype):
     return _astype(g, dtype=x.dtype)
 
@@ -151,6 +126,7 @@ def astype(x, dtype, /, *, copy=True, device=None):
 
 @composite(np.swapaxes)
 def swapaxes(a, axis1, axis2):
+    """``a`` with two axes interchanged."""
     axes = list(range(a.ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return transpose(a, axes)
@@ -158,6 +134,7 @@ def swapaxes(a, axis1, axis2):
 
 @composite(np.moveaxis)
 def moveaxis(a, source, destination):
+    """``a`` with axes moved to new positions, the others keeping their order."""
     source = normalize_axis(source, a.ndim) if isinstance(source, int) else [
         s % a.ndim for s in source]
     destination = [destination] if isinstance(destination, int) else list(destination)
@@ -166,3 +143,126 @@ def moveaxis(a, source, destination):
     for dest, src in sorted(zip([d % a.ndim for d in destination], source)):
         order.insert(dest, src)
     return transpose(a, order)
+
+
+permute_dims = implements(np.permute_dims)(transpose)
+
+
+@composite(np.matrix_transpose)
+def matrix_transpose(x, /):
+    """The last two axes swapped: the transpose of each matrix in a stack."""
+    return swapaxes(x, -1, -2)
+
+
+def _at_least(ndim, where):
+    def promote(*arys):
+        out = []
+        for a in arys:
+            a = a if hasattr(a, "ndim") else np.asarray(a)
+            if a.ndim < ndim:
+                shape = {1: (1,), 2: (1, 1), 3: (1, 1, 1)}[ndim] if a.ndim == 0 else where(a.shape)
+                a = reshape(a, shape)
+            out.append(a)
+        return out[0] if len(out) == 1 else tuple(out)
+
+    return promote
+
+
+atleast_1d = composite(np.atleast_1d)(_at_least(1, lambda s: s))
+atleast_2d = composite(np.atleast_2d)(_at_least(2, lambda s: (1,) + s))
+# NumPy's rule: (N,) becomes (1, N, 1), (M, N) becomes (M, N, 1)
+atleast_3d = composite(np.atleast_3d)(_at_least(3, lambda s: (1,) + s + (1,) if len(s) == 1
+                                                else s + (1,)))
+
+
+@composite(np.broadcast_arrays)
+def broadcast_arrays(*args, subok=False):
+    """The arguments broadcast against each other (views in NumPy)."""
+    shape = np.broadcast_shapes(*(np.shape(concrete(a)) for a in args))
+    return tuple(broadcast_to(a, shape) for a in args)
+
+
+@composite(np.meshgrid)
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """Coordinate arrays from coordinate vectors (``indexing='xy'`` or ``'ij'``)."""
+    n = len(xi)
+    out = []
+    for i, x in enumerate(xi):
+        shape = [1] * n
+        shape[i] = -1
+        if indexing == "xy" and n > 1 and i < 2:
+            shape[0], shape[1] = shape[1], shape[0]
+        out.append(reshape(x, shape))
+    if not sparse:
+        out = list(broadcast_arrays(*out))
+    return tuple(out)
+
+
+@composite(np.flip)
+def flip(m, axis=None):
+    """The order of entries reversed along ``axis`` (all axes when None)."""
+    axes = normalize_axis(axis, m.ndim)
+    return m[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(m.ndim))]
+
+
+@composite(np.fliplr)
+def fliplr(m):
+    """Columns in reverse order."""
+    return flip(m, 1)
+
+
+@composite(np.flipud)
+def flipud(m):
+    """Rows in reverse order."""
+    return flip(m, 0)
+
+
+@composite(np.roll)
+def roll(a, shift, axis=None):
+    """Entries shifted cyclically along ``axis`` (of the flattened array when None)."""
+    if axis is None:
+        return reshape(roll(ravel(a), shift, 0), a.shape)
+    shifts = (shift,) * (1 if isinstance(axis, int) else len(axis)) if isinstance(
+        shift, int) else tuple(shift)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    for s, ax in zip(shifts, axes):
+        ax = normalize_axis(ax, a.ndim)[0]
+        order = np.roll(np.arange(a.shape[ax]), s)
+        a = a[(slice(None),) * ax + (order,)]
+    return a
+
+
+@composite(np.rot90)
+def rot90(m, k=1, axes=(0, 1)):
+    """``m`` rotated by 90° ``k`` times in the plane of ``axes``."""
+    k %= 4
+    a0, a1 = axes
+    if k == 0:
+        return m
+    if k == 2:
+        return flip(flip(m, a0), a1)
+    order = list(range(m.ndim))
+    order[a0], order[a1] = order[a1], order[a0]
+    return transpose(flip(m, a1), order) if k == 1 else flip(transpose(m, order), a1)
+
+
+@composite(np.tile)
+def tile(A, reps):
+    """``A`` repeated ``reps`` times along each axis: a broadcast, then a reshape."""
+    reps = (reps,) if isinstance(reps, int) else tuple(reps)
+    ndim = max(A.ndim, len(reps))
+    reps = (1,) * (ndim - len(reps)) + reps
+    A = reshape(A, (1,) * (ndim - A.ndim) + A.shape)
+    spread = broadcast_to(reshape(A, tuple(x for n in A.shape for x in (1, n))),
+                          tuple(x for r, n in zip(reps, A.shape) for x in (r, n)))
+    return reshape(spread, tuple(r * n for r, n in zip(reps, A.shape)))
+
+
+@composite(np.repeat)
+def repeat(a, repeats, axis=None):
+    """Each entry repeated ``repeats`` times along ``axis`` (flattened when None)."""
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = normalize_axis(axis, a.ndim)[0]
+    order = np.repeat(np.arange(a.shape[axis]), repeats)
+    return a[(slice(None),) * axis + (order,)]

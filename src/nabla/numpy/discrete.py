@@ -1,0 +1,156 @@
+"""Calculus on sampled sequences: differences, the trapezoidal rule, convolution,
+interpolation and polynomials.
+
+These are NumPy's discrete counterparts of derivatives and integrals, and each is linear
+(or polynomial) in its data, so each is built from slices, sums and products and
+differentiates exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nabla.core import concrete
+from nabla.numpy._api import composite, normalize_axis
+from nabla.numpy.assembly import concatenate
+from nabla.numpy.elementwise import where
+from nabla.numpy.reductions import sum
+from nabla.numpy.shape import ravel, reshape
+
+__all__ = ["diff", "ediff1d", "gradient", "trapezoid", "convolve", "correlate", "interp",
+           "polyval"]
+
+
+def _slice(a, axis, start=None, stop=None):
+    return a[(slice(None),) * axis + (slice(start, stop),)]
+
+
+@composite(np.diff)
+def diff(a, n=1, axis=-1, prepend=None, append=None):
+    """The ``n``-th forward difference a[i+1] − a[i] along ``axis``."""
+    axis = normalize_axis(axis, a.ndim)[0]
+    parts = [p for p in (prepend, a, append) if p is not None]
+    if len(parts) > 1:
+        shape = list(a.shape)
+        shape[axis] = 1
+        parts = [p if np.ndim(concrete(p)) == a.ndim else
+                 np.broadcast_to(p, shape) for p in parts]
+        a = concatenate(parts, axis=axis)
+    for _ in range(n):
+        a = _slice(a, axis, 1) - _slice(a, axis, None, -1)
+    return a
+
+
+@composite(np.ediff1d)
+def ediff1d(ary, to_end=None, to_begin=None):
+    """Differences of the flattened array, with optional values at either end."""
+    d = diff(ravel(ary))
+    parts = [ravel(p) if hasattr(p, "ndim") else np.ravel(p) for p in (to_begin,)
+             if p is not None] + [d] + [ravel(p) if hasattr(p, "ndim") else np.ravel(p)
+                                        for p in (to_end,) if p is not None]
+    return concatenate(parts) if len(parts) > 1 else d
+
+
+@composite(np.gradient)
+def gradient(f, *varargs, axis=None, edge_order=1):
+    """The derivative of sampled ``f`` by central differences inside and one-sided at the
+    ends (uniform spacing ``varargs``, default 1), one array per axis, as ``numpy.gradient``.
+    """
+    if edge_order != 1:
+        raise ValueError("nabla.numpy.gradient supports edge_order=1 only")
+    axes = normalize_axis(axis, f.ndim)
+    spacings = list(varargs) if varargs else [1.0] * len(axes)
+    if len(spacings) == 1:
+        spacings *= len(axes)
+    if any(np.ndim(h) != 0 for h in spacings):
+        raise ValueError("nabla.numpy.gradient supports uniform (scalar) spacings only")
+    out = []
+    for ax, h in zip(axes, spacings):
+        if f.shape[ax] < 2:
+            raise ValueError("Shape of array too small to calculate a numerical gradient, "
+                             "at least (edge_order + 1) elements are required.")
+        first = (_slice(f, ax, 1, 2) - _slice(f, ax, 0, 1)) / h
+        inner = (_slice(f, ax, 2) - _slice(f, ax, None, -2)) / (2 * h)
+        last = (_slice(f, ax, -1) - _slice(f, ax, -2, -1)) / h
+        out.append(concatenate([first, inner, last], axis=ax))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@composite(np.trapezoid)
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """∫ y dx by the trapezoidal rule: Σ (x[i+1] − x[i])·(y[i] + y[i+1])/2 along ``axis``."""
+    axis = normalize_axis(axis, y.ndim)[0]
+    if x is None:
+        widths = dx
+    else:
+        widths = diff(x) if np.ndim(concrete(x)) == 1 else diff(x, axis=axis)
+        if np.ndim(concrete(x)) == 1 and y.ndim > 1:
+            shape = [1] * y.ndim
+            shape[axis] = -1
+            widths = reshape(widths, tuple(shape))
+    heights = (_slice(y, axis, 1) + _slice(y, axis, None, -1)) / 2
+    return sum(widths * heights, axis=axis)
+
+
+def _full_convolution(a, v):
+    """Σⱼ a[i − j]·v[j] for every i (the 'full' mode): one shifted copy of ``a`` per tap."""
+    n, m = a.shape[0], v.shape[0]
+    zeros = np.zeros_like(concrete(a), shape=(m - 1,))
+    padded = concatenate([zeros, a, zeros])
+    rows = np.arange(n + m - 1)[:, None] + (m - 1 - np.arange(m))[None, :]
+    return sum(padded[rows] * v, axis=1)
+
+
+def _mode(full, n, m, mode):
+    if mode == "full":
+        return full
+    if mode == "same":
+        size = max(n, m)
+        start = (n + m - 1 - size) // 2
+        return full[start: start + size]
+    if mode == "valid":
+        return full[min(n, m) - 1: max(n, m)]
+    raise ValueError(f"mode must be 'full', 'same' or 'valid', not {mode!r}")
+
+
+@composite(np.convolve)
+def convolve(a, v, mode="full"):
+    """The discrete convolution (a ∗ v)[i] = Σⱼ a[i − j]·v[j] of two 1-D arrays."""
+    a, v = ravel(a), ravel(v)
+    if a.shape[0] == 0 or v.shape[0] == 0:
+        raise ValueError("convolve: inputs cannot be empty")
+    return _mode(_full_convolution(a, v), a.shape[0], v.shape[0], mode)
+
+
+@composite(np.correlate)
+def correlate(a, v, mode="valid"):
+    """The cross-correlation Σⱼ a[i + j]·v[j] of two 1-D arrays (real)."""
+    return convolve(a, ravel(v)[::-1], mode)
+
+
+@composite(np.interp)
+def interp(x, xp, fp, left=None, right=None, period=None):
+    """Piecewise-linear interpolation of the points (xp, fp) at ``x``: differentiable in
+    ``x`` (the slope of its segment) and in ``fp``; ``xp`` is taken as fixed."""
+    if period is not None:
+        raise ValueError("nabla.numpy.interp does not support period on traced values")
+    xp_values = np.asarray(concrete(xp))
+    xv = np.asarray(concrete(x))
+    k = np.clip(np.searchsorted(xp_values, xv, side="right") - 1, 0, len(xp_values) - 2)
+    x0, x1 = xp_values[k], xp_values[k + 1]
+    f0, f1 = fp[k], fp[k + 1]
+    t = (x - x0) / (x1 - x0)
+    result = f0 + t * (f1 - f0)
+    below, above = xv < xp_values[0], xv > xp_values[-1]
+    first = fp[0] if left is None else left
+    last = fp[-1] if right is None else right
+    return where(below, first, where(above, last, result))
+
+
+@composite(np.polyval)
+def polyval(p, x):
+    """p[0]·xⁿ⁻¹ + ... + p[n−1], by Horner's rule; differentiable in ``p`` and ``x``."""
+    result = x * 0
+    for k in range(np.shape(concrete(p))[0]):
+        result = result * x + p[k]
+    return result
