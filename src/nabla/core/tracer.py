@@ -133,7 +133,7 @@ class Tracer:
     def __setitem__(self, index, value):
         raise TypeError(
             "a traced array cannot be changed in place (x[i] = v). Build a new array "
-            "instead: np.where(mask, v, x), np.concatenate, or nabla.numpy functions."
+            "instead: nabla.at(x)[i].set(v), np.where(mask, v, x) or np.concatenate."
         )
 
     # --- NumPy dispatch (NEP 13 and NEP 18) ----------------------------------------------
