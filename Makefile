@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench docs lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m pip install -q 'torch==2.13.0' jax jaxlib autograd || \
 	  echo "some peers could not be installed; the benchmark compares with those present"
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/overhead.py
+
+docs: $(VENV)/.dev
+	$(BIN)/python -m nabla.numpy.coverage > docs/numpy-coverage.md
 
 lint: $(VENV)/.dev
 	$(BIN)/python -m ruff check src tests bench

@@ -102,10 +102,26 @@ NONDIFFERENTIABLE.update({
         "logical_and", "logical_or", "logical_xor", "allclose", "isclose", "array_equal"]
 })
 NONDIFFERENTIABLE["full_like"] = (numpy.ones(3), 2.0)
+NONDIFFERENTIABLE.update({
+    name: (numpy.array([[0.5, numpy.nan], [2.0, -0.5]]),) for name in [
+        "nanargmax", "nanargmin", "argwhere", "isneginf", "isposinf", "isreal", "iscomplex",
+        "fix", "spacing", "result_type"]
+})
+NONDIFFERENTIABLE.update({
+    "argpartition": (numpy.array([3.0, 1.0, 2.0, 0.5]), 1),
+    "lexsort": (numpy.array([[3.0, 1.0, 2.0], [1.0, 1.0, 0.0]]),),
+    "searchsorted": (numpy.array([0.0, 1.0, 2.0]), numpy.array([0.5, 1.5])),
+    "digitize": (numpy.array([0.2, 1.4, 3.0]), numpy.array([0.0, 1.0, 2.0])),
+    "isin": (numpy.array([1.0, 2.0, 3.0]), numpy.array([2.0])),
+    "heaviside": (numpy.array([-1.0, 0.0, 2.0]), 0.5),
+    "floor_divide": (numpy.array([3.5, -2.0]), numpy.array([2.0, 0.75])),
+    "nextafter": (numpy.array([1.0, 2.0]), numpy.array([2.0, 1.0])),
+})
 
 # Constructors from shapes and values: NumPy's own functions, re-exported.
 CONSTRUCTORS = ["zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace",
-                "logspace"]
+                "logspace", "geomspace", "tri", "indices", "tril_indices", "triu_indices",
+                "diag_indices"]
 
 
 
@@ -255,6 +271,33 @@ CALLS.update({
                (lambda x: nnp.interp(x, numpy.array([0.0, 1.0]), numpy.array([1.0, 3.0]),
                                      left=-1.0, right=5.0), (numpy.array([-0.5, 0.3, 1.5]),))],
     "polyval": [(call("polyval"), args((4,), A))],
+    "polyder": [(call("polyder"), args((4,))), (call("polyder", m=2), args((5,)))],
+    "polyint": [(call("polyint"), args((3,))), (call("polyint", m=2, k=[1.0, 2.0]), args((3,)))],
+    "polyadd": [(call("polyadd"), args((3,), (5,)))],
+    "polysub": [(call("polysub"), args((4,), (2,)))],
+    "polymul": [(call("polymul"), args((3,), (2,)))],
+    "vander": [(call("vander"), args((3,))), (call("vander", N=4, increasing=True), args((3,)))],
+    "cov": [(call("cov"), args((2, 5))), (call("cov", rowvar=False, ddof=0), args((5, 3))),
+            (call("cov"), args((5,), (5,)))],
+    "corrcoef": [(call("corrcoef"), args((3, 6)))],
+    "partition": [(call("partition", kth=2), _distinct((6,))),
+                  (call("partition", kth=1, axis=0), _distinct(A))],
+    "delete": [(call("delete", obj=[0, 2], axis=1), args(A)), (call("delete", obj=3), args(A))],
+    "insert": [(lambda a, v: nnp.insert(a, 1, v, axis=1), args(A, (3,))),
+               (lambda a: nnp.insert(a, 2, 5.0), args((4,)))],
+    "bincount": [(lambda w: nnp.bincount(numpy.array([0, 2, 2, 5]), weights=w), args((4,)))],
+    "ldexp": [(lambda x: nnp.ldexp(x, numpy.array([0, 1, -2, 3])), args(A))],
+    "real": [(call("real"), args(A))],
+    "imag": [(lambda x: nnp.imag(x) + x, args(A))],
+    "conj": [(call("conj"), args(A))],
+    "conjugate": [(call("conjugate"), args(A))],
+    "copy": [(call("copy"), args(A))],
+    "asanyarray": [(call("asanyarray"), args(A))],
+    "ascontiguousarray": [(call("ascontiguousarray"), args(A))],
+    "asfortranarray": [(call("asfortranarray"), args(A))],
+    "asarray_chkfinite": [(call("asarray_chkfinite"), args(A))],
+    "rollaxis": [(call("rollaxis", axis=2), args(B)), (call("rollaxis", axis=0, start=3),
+                                                       args(B))],
 })
 PLAIN = sorted(set(PLAIN) | {
     "prod", "var", "std", "ptp", "average", "cumsum", "cumprod", "nansum", "nanmean",
@@ -263,4 +306,6 @@ PLAIN = sorted(set(PLAIN) | {
     "pad", "diagonal", "diag", "trace", "tril", "triu", "take", "einsum", "tensordot",
     "inner", "outer", "vdot", "kron", "cross", "diff", "gradient", "trapezoid", "convolve",
     "correlate", "polyval", "atleast_2d", "meshgrid", "permute_dims", "cumulative_sum",
+    "polyder", "polyint", "polyadd", "polymul", "vander", "cov", "corrcoef", "partition",
+    "delete", "insert", "bincount", "ldexp", "real", "conj", "copy", "rollaxis",
 })

@@ -53,6 +53,7 @@ def nondifferentiable(numpy_function):
         ]
         return numpy_function(*args, **{k: concrete(v) for k, v in kwargs.items()})
 
+    wrapper.nondifferentiable = True  # for the coverage report
     implements(numpy_function)(wrapper)
     return wrapper
 

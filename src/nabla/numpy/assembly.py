@@ -32,6 +32,8 @@ __all__ = [
     "dsplit",
     "unstack",
     "pad",
+    "delete",
+    "insert",
 ]
 
 
@@ -213,3 +215,36 @@ def pad(array, pad_width, mode="constant", **kwargs):
         order = np.pad(np.arange(array.shape[ax]), (before, after), mode=mode, **kwargs)
         array = array[(slice(None),) * ax + (order,)]
     return array
+
+
+@composite(np.delete)
+def delete(arr, obj, axis=None):
+    """``arr`` without the entries (or slices along ``axis``) named by ``obj``."""
+    if axis is None:
+        arr, axis = ravel(arr), 0
+    axis = normalize_axis(axis, arr.ndim)[0]
+    kept = np.delete(np.arange(arr.shape[axis]), obj)
+    return arr[(slice(None),) * axis + (kept,)]
+
+
+@composite(np.insert)
+def insert(arr, obj, values, axis=None):
+    """``arr`` with ``values`` inserted before the index ``obj`` (an int) along ``axis``."""
+    if axis is None:
+        arr, axis = ravel(arr), 0
+    axis = normalize_axis(axis, arr.ndim)[0]
+    if not isinstance(obj, (int, np.integer)):
+        raise TypeError("nabla.numpy.insert supports a single integer position on traced "
+                        "values; insert pieces one at a time or use concatenate")
+    position = int(obj) % (arr.shape[axis] + 1) if obj < 0 else int(obj)
+    shape = list(arr.shape)
+    shape[axis] = -1
+    values = values if hasattr(values, "ndim") else np.asarray(values, dtype=concrete(arr).dtype)
+    if values.ndim < arr.ndim:
+        target = list(arr.shape)
+        target[axis] = 1
+        values = np.broadcast_to(values, target) if values.ndim == 0 else reshape(
+            values, tuple(1 if i == axis else n for i, n in enumerate(arr.shape)))
+    before = arr[(slice(None),) * axis + (slice(None, position),)]
+    after = arr[(slice(None),) * axis + (slice(position, None),)]
+    return concatenate([before, values, after], axis=axis)

@@ -18,7 +18,7 @@ from nabla.numpy.reductions import sum
 from nabla.numpy.shape import ravel, reshape
 
 __all__ = ["diff", "ediff1d", "gradient", "trapezoid", "convolve", "correlate", "interp",
-           "polyval"]
+           "polyval", "polyder", "polyint", "polyadd", "polysub", "polymul", "vander"]
 
 
 def _slice(a, axis, start=None, stop=None):
@@ -154,3 +154,67 @@ def polyval(p, x):
     for k in range(np.shape(concrete(p))[0]):
         result = result * x + p[k]
     return result
+
+
+def _coefficients(p):
+    return ravel(p) if hasattr(p, "ndim") else np.ravel(np.asarray(p, dtype=float))
+
+
+@composite(np.polyder)
+def polyder(p, m=1):
+    """Coefficients of the ``m``-th derivative of the polynomial ``p`` (highest power first):
+    the power rule d/dx xᵏ = k·xᵏ⁻¹, applied to the coefficients."""
+    p = _coefficients(p)
+    for _ in range(m):
+        n = p.shape[0] - 1
+        p = p[:-1] * np.arange(n, 0, -1) if n > 0 else p[:1] * 0
+    return p
+
+
+@composite(np.polyint)
+def polyint(p, m=1, k=None):
+    """Coefficients of the ``m``-th antiderivative of ``p``, integration constants ``k``."""
+    p = _coefficients(p)
+    constants = np.zeros(m) if k is None else np.atleast_1d(np.asarray(k, dtype=float))
+    if constants.size == 1 and m > 1:
+        constants = np.full(m, constants[0])
+    for i in range(m):
+        n = p.shape[0]
+        p = concatenate([p / np.arange(n, 0, -1), np.asarray([constants[i]])])
+    return p
+
+
+def _aligned(a1, a2):
+    a1, a2 = _coefficients(a1), _coefficients(a2)
+    n = max(a1.shape[0], a2.shape[0])
+    pad = [np.zeros(n - a.shape[0]) for a in (a1, a2)]
+    return concatenate([pad[0], a1]), concatenate([pad[1], a2])
+
+
+@composite(np.polyadd)
+def polyadd(a1, a2):
+    """Coefficients of the sum of two polynomials."""
+    a, b = _aligned(a1, a2)
+    return a + b
+
+
+@composite(np.polysub)
+def polysub(a1, a2):
+    """Coefficients of the difference of two polynomials."""
+    a, b = _aligned(a1, a2)
+    return a - b
+
+
+@composite(np.polymul)
+def polymul(a1, a2):
+    """Coefficients of the product of two polynomials: the convolution of their coefficients."""
+    return convolve(_coefficients(a1), _coefficients(a2))
+
+
+@composite(np.vander)
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix: column j is x^(N−1−j) (or xʲ when ``increasing``)."""
+    x = ravel(x)
+    n = x.shape[0] if N is None else N
+    powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+    return reshape(x, (-1, 1)) ** powers

@@ -84,6 +84,11 @@ __all__ = [
     "atanh",
     "atan2",
     "pow",
+    "ldexp",
+    "real",
+    "imag",
+    "conj",
+    "conjugate",
 ]
 
 
@@ -223,6 +228,41 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     return where(finite, x, replaced)
 
 
+# ldexp(x, i) = x·2ⁱ, with integer exponents i
+ldexp = _rule(np.ldexp, lambda x, i, ans: exp2(i), None)
+
+
+def _real_only(name):
+    def check(x):
+        if np.iscomplexobj(concrete(x)):
+            raise TypeError(f"nabla.numpy.{name}: complex arrays are not supported")
+
+    return check
+
+
+@composite(np.real)
+def real(val):
+    """The real part; nabla differentiates real arrays only, where this is ``val`` itself."""
+    _real_only("real")(val)
+    return val
+
+
+@composite(np.imag)
+def imag(val):
+    """The imaginary part: zeros for the real arrays nabla differentiates."""
+    _real_only("imag")(val)
+    return np.zeros_like(concrete(val))
+
+
+@composite(np.conj)
+def conj(x, /, out=None):
+    """The complex conjugate: ``x`` itself for the real arrays nabla differentiates."""
+    refuse_unsupported("conj", out=out)
+    _real_only("conj")(x)
+    return x
+
+
+conjugate = implements(np.conjugate)(conj)
 true_divide = implements(np.true_divide)(divide)
 mod = remainder
 abs = absolute  # NumPy's name

@@ -17,7 +17,7 @@ from nabla.numpy._api import composite, normalize_axis, refuse_unsupported
 from nabla.numpy.elementwise import maximum, minimum, where
 from nabla.numpy.shape import broadcast_to, ravel
 
-__all__ = ["take", "take_along_axis", "compress", "extract", "select"]
+__all__ = ["take", "take_along_axis", "compress", "extract", "select", "bincount"]
 
 
 def _is_basic(index) -> bool:
@@ -123,6 +123,17 @@ def select(condlist, choicelist, default=0):
     for condition, choice in zip(reversed(condlist), reversed(choicelist)):
         result = where(concrete(condition), choice, result)
     return result
+
+
+@composite(np.bincount)
+def bincount(x, /, weights=None, minlength=0):
+    """Σ of ``weights`` per value of the non-negative integers ``x``; differentiable in the
+    weights (each weight's derivative is the cotangent of its bin)."""
+    x = np.asarray(concrete(x))
+    if weights is None:
+        return np.bincount(x, minlength=minlength)
+    n = max(int(x.max(initial=-1)) + 1, minlength)
+    return _scatter_add(weights, index=x, shape=(n,))
 
 
 class _IndexedUpdate:

@@ -45,6 +45,24 @@ __all__ = [
     "argsort",
     "nonzero",
     "flatnonzero",
+    "nanargmax",
+    "nanargmin",
+    "argpartition",
+    "argwhere",
+    "lexsort",
+    "searchsorted",
+    "digitize",
+    "isin",
+    "isneginf",
+    "isposinf",
+    "isreal",
+    "iscomplex",
+    "heaviside",
+    "floor_divide",
+    "fix",
+    "spacing",
+    "nextafter",
+    "result_type",
     "shape",
     "ndim",
     "size",
@@ -91,6 +109,25 @@ argmin = nondifferentiable(np.argmin)
 argsort = nondifferentiable(np.argsort)
 nonzero = nondifferentiable(np.nonzero)
 flatnonzero = nondifferentiable(np.flatnonzero)
+
+nanargmax = nondifferentiable(np.nanargmax)
+nanargmin = nondifferentiable(np.nanargmin)
+argpartition = nondifferentiable(np.argpartition)
+argwhere = nondifferentiable(np.argwhere)
+lexsort = nondifferentiable(np.lexsort)
+searchsorted = nondifferentiable(np.searchsorted)
+digitize = nondifferentiable(np.digitize)
+isin = nondifferentiable(np.isin)
+isneginf = nondifferentiable(np.isneginf)
+isposinf = nondifferentiable(np.isposinf)
+isreal = nondifferentiable(np.isreal)
+iscomplex = nondifferentiable(np.iscomplex)
+heaviside = nondifferentiable(np.heaviside)
+floor_divide = nondifferentiable(np.floor_divide)
+fix = nondifferentiable(np.fix)
+spacing = nondifferentiable(np.spacing)
+nextafter = nondifferentiable(np.nextafter)
+result_type = nondifferentiable(np.result_type)
 
 # shape and dtype only
 shape = nondifferentiable(np.shape)

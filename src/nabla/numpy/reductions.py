@@ -21,7 +21,7 @@ from nabla.core import Primitive, concrete, implements, linear
 from nabla.numpy._api import composite, has_tracer, normalize_axis, refuse_unsupported
 from nabla.numpy.assembly import concatenate
 from nabla.numpy.elementwise import maximum, sqrt, where
-from nabla.numpy.shape import _broadcast_to, _reshape, astype, moveaxis, ravel
+from nabla.numpy.shape import _broadcast_to, _reshape, astype, moveaxis, ravel, transpose
 
 __all__ = [
     "sum",
@@ -48,6 +48,8 @@ __all__ = [
     "nanstd",
     "nancumsum",
     "nancumprod",
+    "cov",
+    "corrcoef",
 ]
 
 
@@ -385,3 +387,37 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     """Running products treating NaN as 1."""
     return cumprod(_without_nan(a, 1.0), axis, dtype, out)
 
+
+
+# --- covariance ---------------------------------------------------------------------------
+@composite(np.cov)
+def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
+        dtype=None):
+    """Covariance matrix of the variables (rows when ``rowvar``): X̃ X̃ᵀ / (n − ddof), with
+    X̃ the centered observations."""
+    refuse_unsupported("cov", fweights=fweights, aweights=aweights)
+
+    def as_rows(a):
+        a = a if a.ndim > 1 else _reshape(a, shape=(1, a.shape[0]))
+        return a if rowvar else transpose(a)
+
+    x = as_rows(m if hasattr(m, "ndim") else np.asarray(m))
+    if y is not None:
+        x = concatenate([x, as_rows(y if hasattr(y, "ndim") else np.asarray(y))], axis=0)
+    if dtype is not None:
+        x = astype(x, dtype)
+    ddof = (0 if bias else 1) if ddof is None else ddof
+    n = x.shape[1]
+    centered = x - _mean(x, axis=1, keepdims=True)
+    c = (centered @ transpose(centered)) / (n - ddof)
+    return _reshape(c, shape=()) if np.ndim(concrete(m)) == 1 and y is None else c
+
+
+@composite(np.corrcoef)
+def corrcoef(x, y=None, rowvar=True, *, dtype=None):
+    """Pearson correlation coefficients: cov(x) normalized by the standard deviations."""
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    d = sqrt(np.diagonal(c))  # nabla's diagonal, through NumPy's dispatch
+    return c / (_reshape(d, shape=(d.shape[0], 1)) * d)

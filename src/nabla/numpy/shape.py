@@ -38,6 +38,7 @@ __all__ = [
     "rot90",
     "tile",
     "repeat",
+    "rollaxis",
 ]
 
 _reshape = linear(np.reshape, lambda g, ans, x, shape: _reshape(g, shape=x.shape))
@@ -266,3 +267,11 @@ def repeat(a, repeats, axis=None):
     axis = normalize_axis(axis, a.ndim)[0]
     order = np.repeat(np.arange(a.shape[axis]), repeats)
     return a[(slice(None),) * axis + (order,)]
+
+
+@composite(np.rollaxis)
+def rollaxis(a, axis, start=0):
+    """``axis`` moved to the position before ``start`` (``moveaxis`` is the clearer name)."""
+    axis = normalize_axis(axis, a.ndim)[0]
+    start = start % (a.ndim + 1) if start < 0 else start
+    return moveaxis(a, axis, start - 1 if start > axis else start)

@@ -16,7 +16,7 @@ from nabla.numpy.elementwise import where
 from nabla.numpy.indexing import take_along_axis
 from nabla.numpy.shape import moveaxis, ravel, reshape
 
-__all__ = ["sort", "median", "quantile", "percentile", "nanmedian", "nanquantile",
+__all__ = ["sort", "partition", "median", "quantile", "percentile", "nanmedian", "nanquantile",
            "nanpercentile"]
 
 
@@ -26,6 +26,15 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     if axis is None:
         a, axis = ravel(a), 0
     return take_along_axis(a, np.argsort(concrete(a), axis=axis, kind="stable"), axis=axis)
+
+
+@composite(np.partition)
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    """``a`` rearranged so that entry ``kth`` is where sorting would put it, smaller ones
+    before it and larger after; the derivative follows the rearrangement."""
+    if axis is None:
+        a, axis = ravel(a), 0
+    return take_along_axis(a, np.argpartition(concrete(a), kth, axis=axis), axis=axis)
 
 
 def _quantile(a, q, axis, keepdims, method, ignore_nan):
