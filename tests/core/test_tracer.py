@@ -35,8 +35,8 @@ def test_plain_numpy_methods_and_operators():
 def test_numpy_function_without_rule_raises_type_error_naming_it():
     with pytest.raises(TypeError, match=r"numpy\.fft\.fft"):
         nabla.grad(lambda x: numpy.sum(numpy.fft.fft(x).real))(numpy.ones(4))
-    with pytest.raises(TypeError, match=r"numpy\.linalg\.det"):
-        nabla.grad(lambda x: numpy.linalg.det(x))(numpy.eye(2))
+    with pytest.raises(TypeError, match=r"numpy\.fft\.rfft"):
+        nabla.grad(lambda x: numpy.sum(numpy.fft.rfft(x).real))(numpy.eye(2))
     with pytest.raises(TypeError, match=r"numpy\.add\.reduce"):
         nabla.grad(lambda x: numpy.add.reduce(x))(numpy.ones(2))
     with pytest.raises(TypeError, match="out"):
