@@ -1,5 +1,6 @@
 """Layer 0: primitives, traces, tracers. See :mod:`nabla.core.primitive` to start."""
 
+from nabla.core.batching import BatchingError, BatchTrace, BatchTracer, materialize
 from nabla.core.forward import JVPTrace, JVPTracer
 from nabla.core.primitive import (
     MultipleResultsPrimitive,
@@ -11,9 +12,13 @@ from nabla.core.primitive import (
 from nabla.core.registry import implements, lookup
 from nabla.core.reverse import ReverseTrace, ReverseTracer, backward
 from nabla.core.trace import Trace, UnexpectedTracerError, new_trace
-from nabla.core.tracer import Tracer, concrete, top_trace
+from nabla.core.tracer import Tracer, concrete, example_value, top_trace
 
 __all__ = [
+    "BatchTrace",
+    "BatchTracer",
+    "BatchingError",
+    "materialize",
     "MultipleResultsPrimitive",
     "JVPTrace",
     "JVPTracer",
@@ -25,6 +30,7 @@ __all__ = [
     "UnexpectedTracerError",
     "backward",
     "concrete",
+    "example_value",
     "elementwise",
     "implements",
     "linear",

@@ -20,6 +20,10 @@ Two shapes of rule cover most of NumPy, and have constructors that keep the tabl
 * :func:`linear` functions (reshape, transpose, sum, indexing, ...) are given by their
   transpose; the JVP of a linear function is the function itself applied to the tangent.
 
+A primitive may also carry a **batching rule** (``batch``), used when a whole batch of
+tangents or cotangents goes through at once (``jacfwd``, ``jacrev``, ``hessian``):
+elementwise primitives get theirs for free; others fall back to one call per batch member.
+
 Broadcasting needs no care in the rules: the core sums a cotangent down to its
 argument's shape, broadcasts a tangent up to the result's shape, and casts both to the
 right dtype (so float32 stays float32).
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import functools
 
+from nabla.core.batching import align_batched
 from nabla.core.tracer import Tracer
 
 
@@ -39,13 +44,14 @@ class Primitive:
     the NumPy implementation itself.
     """
 
-    __slots__ = ("name", "impl", "vjps", "jvp")
+    __slots__ = ("name", "impl", "vjps", "jvp", "batch")
 
-    def __init__(self, name, impl, vjps=(), jvp=None):
+    def __init__(self, name, impl, vjps=(), jvp=None, batch=None):
         self.name = name
         self.impl = impl
         self.vjps = tuple(vjps)
         self.jvp = jvp
+        self.batch = batch  # rule for a batch of inputs at once (see nabla.core.batching)
 
     def __call__(self, *args, **params):
         top = None
@@ -136,8 +142,12 @@ def elementwise(impl, *partials, name=None):
             total = term if total is None else total + term
         return total
 
+    def batch(values, batched):
+        return prim(*align_batched(values, batched))
+
     vjps = [_vjp_from_partial(p, len(partials)) for p in partials]
-    return Primitive(name or impl.__name__, impl, vjps, jvp)
+    prim = Primitive(name or impl.__name__, impl, vjps, jvp, batch)
+    return prim
 
 
 def linear(impl, transpose, name=None):

@@ -28,6 +28,14 @@ def concrete(x):
     return x
 
 
+def example_value(x):
+    """A plain array with the shape, dtype and backend of ``x``, whatever traces it is under
+    (for a batch, its first member): what ``zeros_like``-style constructors need."""
+    while isinstance(x, Tracer):
+        x = x.batched[0] if hasattr(x, "batched") else x.value
+    return x
+
+
 def top_trace(args):
     """The trace of highest level among the tracers in ``args`` (``None`` if there are none)."""
     top = None

@@ -11,7 +11,7 @@ import builtins
 
 import numpy as np
 
-from nabla.core import concrete, variadic
+from nabla.core import concrete, materialize, variadic
 from nabla.numpy._api import composite, normalize_axis
 from nabla.numpy.shape import atleast_1d, atleast_2d, atleast_3d, expand_dims, ravel, reshape
 
@@ -51,6 +51,15 @@ _concatenate = variadic(
     "concatenate", lambda *arrays, axis: np.concatenate(arrays, axis=axis),
     _concatenate_vjp, _concatenate_jvp,
 )
+
+
+def _batch_concatenate(values, batched, axis):
+    size = next(v.shape[0] for v, b in zip(values, batched) if b)
+    return _concatenate(*(materialize(v, b, size) for v, b in zip(values, batched)),
+                        axis=axis + 1)
+
+
+_concatenate.batch = _batch_concatenate
 
 
 def _arrays(arrays):

@@ -31,6 +31,10 @@ def classify():
     constructor (re-exported unchanged: it takes no arrays to trace) and not supported."""
     import nabla.numpy
 
+    try:  # the SciPy rules register when nabla.scipy is imported
+        import nabla.scipy  # noqa: F401
+    except ImportError:
+        pass
     table = registered()
     report = {}
     for namespace in NAMESPACES:

@@ -66,6 +66,35 @@ _scatter_add = linear(
 )
 
 
+def _batched_index(index):
+    """``index`` for the batched data (batch axis first), or None when NumPy would move the
+    batch axis (advanced indices separated by a slice go to the front)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    arrays = any(isinstance(p, np.ndarray) for p in parts)
+    # with index arrays present, integers are advanced indices too
+    advanced = [i for i, p in enumerate(parts) if isinstance(p, np.ndarray)
+                or (arrays and isinstance(p, (int, np.integer)))]
+    if advanced and advanced[-1] - advanced[0] + 1 != len(advanced):
+        return None
+    return (slice(None),) + parts
+
+
+def _batch_getitem(values, batched, index):
+    index = _batched_index(index)
+    return None if index is None else _getitem(values[0], index=index)
+
+
+def _batch_scatter_add(values, batched, index, shape):
+    index = _batched_index(index)
+    if index is None:
+        return None
+    return _scatter_add(values[0], index=index, shape=values[0].shape[:1] + shape)
+
+
+_getitem.batch = _batch_getitem
+_scatter_add.batch = _batch_scatter_add
+
+
 @implements(operator.getitem)
 def getitem(x, index):
     """``x[index]``, differentiable in ``x``."""

@@ -67,8 +67,34 @@ def _matmul_jvp(args, tangents, ans):
     return out
 
 
+def _matmul_batch(values, batched):
+    """Batched ``matmul``: 1-D operands as a row (left) or column (right), stack axes
+    lined up after the batch axis, one ``matmul`` call, the added axes removed again."""
+    (a, b), (ba, bb) = values, batched
+    la, lb = a.ndim - ba, b.ndim - bb  # logical numbers of axes
+    row, column = la == 1, lb == 1
+    if row:
+        a = np.expand_dims(a, -2)
+    if column:
+        b = np.expand_dims(b, -1)
+    stack = max(a.ndim - ba, b.ndim - bb) - 2  # stack axes of the result, without the batch
+
+    def lined_up(x, is_batched):
+        missing = stack - (x.ndim - is_batched - 2)
+        if is_batched and missing:
+            x = np.reshape(x, x.shape[:1] + (1,) * missing + x.shape[1:])
+        return x
+
+    out = matmul(lined_up(a, ba), lined_up(b, bb))
+    if column:
+        out = out[..., 0]
+    if row:
+        out = out[..., 0, :] if not column else out[..., 0]
+    return out
+
+
 matmul = implements(np.matmul)(
-    Primitive("matmul", np.matmul, (_matmul_vjp_a, _matmul_vjp_b), _matmul_jvp)
+    Primitive("matmul", np.matmul, (_matmul_vjp_a, _matmul_vjp_b), _matmul_jvp, _matmul_batch)
 )
 
 
@@ -148,6 +174,17 @@ _einsum = variadic(
                                             *operands),
     _einsum_vjp, _einsum_jvp,
 )
+
+
+def _einsum_batch(values, batched, subscripts):
+    terms, output = subscripts
+    letter = next(c for c in "zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA"
+                  if c not in output and all(c not in t for t in terms))
+    terms = tuple(letter + t if b else t for t, b in zip(terms, batched))
+    return _einsum(*values, subscripts=(terms, letter + output))
+
+
+_einsum.batch = _einsum_batch
 
 
 @composite(np.einsum)

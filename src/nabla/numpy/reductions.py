@@ -21,7 +21,15 @@ from nabla.core import Primitive, concrete, implements, linear
 from nabla.numpy._api import composite, has_tracer, normalize_axis, refuse_unsupported
 from nabla.numpy.assembly import concatenate
 from nabla.numpy.elementwise import maximum, sqrt, where
-from nabla.numpy.shape import _broadcast_to, _reshape, astype, moveaxis, ravel, transpose
+from nabla.numpy.shape import (
+    _after_batch,
+    _broadcast_to,
+    _reshape,
+    astype,
+    moveaxis,
+    ravel,
+    transpose,
+)
 
 __all__ = [
     "sum",
@@ -110,6 +118,14 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     return sum(a, axes, dtype=dtype, keepdims=keepdims, where=where) / count
 
 
+def _batch_reduction(prim):
+    return lambda values, batched, axis, keepdims: prim(
+        values[0], axis=_after_batch(axis), keepdims=keepdims)
+
+
+_sum.batch = _batch_reduction(_sum)
+
+
 _mean = mean  # for functions whose ``mean`` argument hides it
 
 
@@ -128,6 +144,9 @@ _max = Primitive(
         _sum(tangents[0] * _share_of_max(args[0], ans, axis, keepdims), axis=axis,
              keepdims=keepdims),
 )
+
+
+_max.batch = _batch_reduction(_max)
 
 
 @implements(np.max, np.amax)
@@ -197,6 +216,9 @@ _prod = Primitive(
 )
 
 
+_prod.batch = _batch_reduction(_prod)
+
+
 @implements(np.prod)
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """∏ of ``a`` over ``axis``; entries outside ``where`` count as 1."""
@@ -231,6 +253,10 @@ _cumprod = Primitive(
     (lambda g, ans, x, axis: _reversed(_cumsum(_reversed(g * ans, axis), axis=axis), axis) / x,),
     lambda args, tangents, ans, axis: ans * _cumsum(tangents[0] / args[0], axis=axis),
 )
+
+
+_cumsum.batch = lambda values, batched, axis: _cumsum(values[0], axis=axis + 1)
+_cumprod.batch = lambda values, batched, axis: _cumprod(values[0], axis=axis + 1)
 
 
 def _cumulative(prim, a, axis, dtype):

@@ -48,6 +48,25 @@ _transpose = linear(
 _broadcast_to = linear(np.broadcast_to, lambda g, ans, x, shape: sum_to_shape(g, x.shape))
 
 
+def _after_batch(axes):
+    """Axes of a logical array, as axes of its batched data (the batch axis comes first)."""
+    return tuple(a + 1 for a in axes)
+
+
+def _batch_broadcast_to(values, batched, shape):
+    (x,) = values
+    size, logical = x.shape[0], x.shape[1:]
+    x = _reshape(x, shape=(size,) + (1,) * (len(shape) - len(logical)) + logical)
+    return _broadcast_to(x, shape=(size,) + shape)
+
+
+_reshape.batch = lambda values, batched, shape: _reshape(
+    values[0], shape=values[0].shape[:1] + shape)
+_transpose.batch = lambda values, batched, axes: _transpose(
+    values[0], axes=(0,) + _after_batch(axes))
+_broadcast_to.batch = _batch_broadcast_to
+
+
 @implements(np.reshape)
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     """``a`` with a new shape (``-1`` infers one axis). Only C order is supported."""
@@ -111,6 +130,7 @@ def _astype_vjp(g, ans, x, dtype):
 
 
 _astype = linear(lambda x, dtype: x.astype(dtype), _astype_vjp, name="astype")
+_astype.batch = lambda values, batched, dtype: _astype(values[0], dtype=dtype)
 
 
 @implements(np.astype)

@@ -15,7 +15,8 @@ from nabla import tree
 from nabla.core import Primitive, top_trace
 from nabla.transforms.reverse_mode import vjp
 
-_stop_gradient = Primitive("stop_gradient", lambda x: x, (None,), lambda *args, **kw: None)
+_stop_gradient = Primitive("stop_gradient", lambda x: x, (None,), lambda *args, **kw: None,
+                           lambda values, batched: _stop_gradient(values[0]))
 
 
 def stop_gradient(x):

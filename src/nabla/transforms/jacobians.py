@@ -3,7 +3,9 @@
 For ``f: Rⁿ → Rᵐ`` the Jacobian has shape ``out.shape + in.shape`` (as in JAX).
 ``jacfwd`` pushes the n unit directions forward (good when n ≤ m); ``jacrev`` pulls the
 m unit cotangents back through one recorded tape (good when m ≤ n, as for gradients).
-The Hessian is ``jacfwd(jacrev(f))``: forward over reverse.
+Either way the directions travel together, as one batch (:mod:`nabla.core.batching`):
+the function's own values are computed once. The Hessian is ``jacfwd(jacrev(f))``:
+forward over reverse.
 """
 
 from __future__ import annotations
@@ -15,47 +17,40 @@ import numpy as np
 
 import nabla.numpy as nnp
 from nabla import tree
+from nabla.core import example_value
 from nabla.transforms.arguments import prepare, split_args
+from nabla.transforms.batched import over_batch
 from nabla.transforms.forward_mode import jvp
 from nabla.transforms.reverse_mode import _vjp, value_and_grad
 
 
-def _unit_vectors(leaves):
-    """For each leaf and each of its entries: the list of all leaves' tangents that is 1
-    at that entry and 0 elsewhere."""
-    zeros = [np.zeros_like(x) for x in leaves]
-    for i, x in enumerate(leaves):
-        for k in range(np.size(x)):
-            e = np.zeros_like(x).reshape(-1)
-            e[k] = 1
-            yield i, [e.reshape(x.shape) if j == i else z for j, z in enumerate(zeros)]
+def _unit_directions(leaves):
+    """The standard basis of the space of ``leaves``, as one batch per leaf: direction k of
+    the batch is 1 at the k-th entry of all leaves together, 0 elsewhere. Returns the
+    batches, the batch size and where each leaf's entries start."""
+    sizes = [int(np.size(x)) for x in leaves]
+    total = sum(sizes)
+    starts = np.cumsum([0] + sizes[:-1]).tolist()
+    batches = []
+    for x, n, start in zip(leaves, sizes, starts):
+        d = np.zeros_like(example_value(x), shape=(total, n))
+        d[np.arange(start, start + n), np.arange(n)] = 1
+        batches.append(d.reshape((total,) + np.shape(x)))
+    return batches, total, starts, sizes
 
 
-def _assemble(columns, out_leaves, in_leaves, out_first):
-    """Jacobian blocks ``J[o][i]`` of shape ``out.shape + in.shape`` from the per-entry
-    results: ``columns[i]`` lists, for each entry of input leaf ``i`` (``out_first=False``)
-    or of output leaf ``o`` (``out_first=True``), the derivative leaves."""
-    blocks = []
-    for o, out in enumerate(out_leaves):
-        row = []
-        for i, inp in enumerate(in_leaves):
-            shape = np.shape(out) + np.shape(inp)
-            if math.prod(shape) == 0:
-                row.append(np.zeros(shape, dtype=inp.dtype))
-                continue
-            if out_first:  # one entry per output element, each shaped like the input
-                parts = columns[o][i]
-                block = nnp.stack(parts, axis=0)
-            else:  # one entry per input element, each shaped like the output
-                parts = columns[i][o]
-                block = nnp.moveaxis(nnp.stack(parts, axis=0), 0, -1)
-            row.append(nnp.reshape(block, shape))
-        blocks.append(row)
-    return blocks
+def _block(batched, start, size, out_shape, in_shape, entries_are_inputs):
+    """One Jacobian block, ``out_shape + in_shape``, from the batch rows of one leaf."""
+    if size == 0 or math.prod(out_shape) == 0:
+        return np.zeros(out_shape + in_shape, dtype=batched.dtype)
+    rows = batched[start: start + size]
+    if entries_are_inputs:  # rows run over input entries, each shaped like the output
+        rows = nnp.moveaxis(rows, 0, -1)
+    return nnp.reshape(rows, out_shape + in_shape)
 
 
 def jacfwd(f, argnums=0):
-    """The Jacobian of ``f`` by forward mode: one ``jvp`` per input entry.
+    """The Jacobian of ``f`` by forward mode: all input directions pushed through at once.
 
     >>> import nabla, nabla.numpy as np
     >>> nabla.jacfwd(lambda x: x[0] * x)(np.asarray([2.0, 3.0]))
@@ -67,25 +62,25 @@ def jacfwd(f, argnums=0):
     def jacfwd_f(*args, **kwargs):
         g, diff = split_args(f, args, kwargs, argnums, "jacfwd")
         leaves, in_tree = prepare(diff, "jacfwd")
-        per_input = [[] for _ in leaves]
-        out_tree = out_leaves = None
-        for i, tangents in _unit_vectors(leaves):
-            out, t_out = jvp(g, (tree.unflatten(in_tree, leaves),),
-                             (tree.unflatten(in_tree, tangents),))
-            out_leaves, out_tree = tree.flatten(out)
-            per_input[i].append(tree.leaves(t_out))
-        if out_tree is None:  # no input entries at all
-            out_leaves, out_tree = tree.flatten(g(tree.unflatten(in_tree, leaves)))
-        columns = [[[t[o] for t in entries] for o in range(len(out_leaves))]
-                   for entries in per_input]
-        blocks = _assemble(columns, out_leaves, leaves, out_first=False)
+        primals = tree.unflatten(in_tree, leaves)
+        out_leaves, out_tree = tree.flatten(g(primals))
+        directions, total, starts, sizes = _unit_directions(leaves)
+
+        def push(*tangents):
+            return jvp(g, (primals,), (tree.unflatten(in_tree, list(tangents)),))[1]
+
+        pushed = over_batch(push, directions, total) if total else [
+            np.zeros((0,) + np.shape(o)) for o in out_leaves]
+        blocks = [[_block(t, start, n, np.shape(o), np.shape(x), True)
+                   for x, start, n in zip(leaves, starts, sizes)]
+                  for o, t in zip(out_leaves, pushed)]
         return tree.unflatten(out_tree, [tree.unflatten(in_tree, row) for row in blocks])
 
     return jacfwd_f
 
 
 def jacrev(f, argnums=0):
-    """The Jacobian of ``f`` by reverse mode: one pullback per output entry.
+    """The Jacobian of ``f`` by reverse mode: all output cotangents pulled back at once.
 
     >>> import nabla, nabla.numpy as np
     >>> nabla.jacrev(lambda x: x[0] * x)(np.asarray([2.0, 3.0]))
@@ -99,12 +94,16 @@ def jacrev(f, argnums=0):
         leaves, in_tree = prepare(diff, "jacrev")
         out, pullback, _ = _vjp(g, tree.unflatten(in_tree, leaves), "jacrev")
         out_leaves, out_tree = tree.flatten(out)
-        per_output = [[] for _ in out_leaves]
-        for o, cotangents in _unit_vectors(out_leaves):
-            per_output[o].append(tree.leaves(pullback(tree.unflatten(out_tree, cotangents))))
-        columns = [[[c[i] for c in entries] for i in range(len(leaves))]
-                   for entries in per_output]
-        blocks = _assemble(columns, out_leaves, leaves, out_first=True)
+        directions, total, starts, sizes = _unit_directions(out_leaves)
+
+        def pull(*cotangents):
+            return pullback(tree.unflatten(out_tree, list(cotangents)))
+
+        pulled = over_batch(pull, directions, total) if total else [
+            np.zeros((0,) + np.shape(x)) for x in leaves]
+        blocks = [[_block(c, start, n, np.shape(o), np.shape(x), False)
+                   for x, c in zip(leaves, pulled)]
+                  for o, start, n in zip(out_leaves, starts, sizes)]
         return tree.unflatten(out_tree, [tree.unflatten(in_tree, row) for row in blocks])
 
     return jacrev_f
