@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 
 from nabla.core.batching import align_batched
-from nabla.core.tracer import Tracer
+from nabla.core.tracer import Tracer, top_trace
 
 
 class Primitive:
@@ -54,6 +54,7 @@ class Primitive:
         self.batch = batch  # rule for a batch of inputs at once (see nabla.core.batching)
 
     def __call__(self, *args, **params):
+        # top_trace(args), spelled out: this is the entry of every operation
         top = None
         for a in args:
             if isinstance(a, Tracer):
@@ -78,12 +79,7 @@ class MultipleResultsPrimitive(Primitive):
     __slots__ = ()
 
     def __call__(self, *args, **params):
-        top = None
-        for a in args:
-            if isinstance(a, Tracer):
-                t = a._trace
-                if top is None or t.level > top.level:
-                    top = t
+        top = top_trace(args)
         if top is None:
             return self.impl(*args, **params)
         return top.process_multiple(self, args, params)

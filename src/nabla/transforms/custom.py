@@ -33,7 +33,25 @@ def stop_gradient(x):
     return tree.map(_stop_gradient, x)
 
 
-class custom_vjp:  # noqa: N801 - the decorator's name in JAX
+class _CustomRule:
+    """A function whose derivative rule the user gives; the subclass names the rule."""
+
+    def __init__(self, fun):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.rule = None
+
+    def __call__(self, *args):
+        if self.rule is None:
+            raise TypeError(f"{type(self).__name__} function {self.__name__!r} has no rule "
+                            f"yet: {self.how_to_define.format(name=self.__name__)}")
+        trace = top_trace(tree.leaves(args))
+        if trace is None:
+            return self.fun(*args)
+        return self.process(trace, args)
+
+
+class custom_vjp(_CustomRule):  # noqa: N801 - the decorator's name in JAX
     """A function with a reverse-mode rule of your own.
 
     ``f.defvjp(fwd, bwd)``: ``fwd(*args) -> (out, residuals)`` computes the output and
@@ -50,21 +68,13 @@ class custom_vjp:  # noqa: N801 - the decorator's name in JAX
     np.float64(1.0)
     """
 
-    def __init__(self, fun):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.fwd = self.bwd = None
+    how_to_define = "call {name}.defvjp(fwd, bwd) before using it"
 
     def defvjp(self, fwd, bwd):
         self.fwd, self.bwd = fwd, bwd
+        self.rule = (fwd, bwd)
 
-    def __call__(self, *args):
-        if self.fwd is None:
-            raise TypeError(f"custom_vjp function {self.__name__!r} has no rule yet: call "
-                            f"{self.__name__}.defvjp(fwd, bwd) before using it")
-        trace = top_trace(tree.leaves(args))
-        if trace is None:
-            return self.fun(*args)
+    def process(self, trace, args):
         return trace.process_custom_vjp(self, args)
 
     def flatten_cotangents(self, cts, args):
@@ -80,7 +90,7 @@ class custom_vjp:  # noqa: N801 - the decorator's name in JAX
         return leaves
 
 
-class custom_jvp:  # noqa: N801 - the decorator's name in JAX
+class custom_jvp(_CustomRule):  # noqa: N801 - the decorator's name in JAX
     """A function with a forward-mode rule of your own.
 
     ``@f.defjvp`` decorates ``rule(primals, tangents) -> (out, tangent_out)``, where
@@ -100,22 +110,13 @@ class custom_jvp:  # noqa: N801 - the decorator's name in JAX
     0.9525741268224334
     """
 
-    def __init__(self, fun):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.rule = None
+    how_to_define = "decorate its rule with @{name}.defjvp"
 
     def defjvp(self, rule):
         self.rule = rule
         return rule
 
-    def __call__(self, *args):
-        if self.rule is None:
-            raise TypeError(f"custom_jvp function {self.__name__!r} has no rule yet: "
-                            f"decorate its rule with @{self.__name__}.defjvp")
-        trace = top_trace(tree.leaves(args))
-        if trace is None:
-            return self.fun(*args)
+    def process(self, trace, args):
         return trace.process_custom_jvp(self, args)
 
     def jvp(self, primals, tangents):
