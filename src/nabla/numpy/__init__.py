@@ -68,4 +68,4 @@ from nabla.numpy.sorting import *  # noqa: E402,F403
 __all__ = sorted({name for module in _MODULES for name in module.__all__})
 del _np
 
-X
+from nabla.numpy import linalg  # noqa: E402,F401  (registers numpy.linalg's rules)
