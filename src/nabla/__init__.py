@@ -10,7 +10,7 @@ np.float64(4.0)
 {'b': np.float64(1.0), 'w': array([2., 4.])}
 """
 
-from nabla import numpy, tree  # noqa: F401  (numpy fills the rule registry)
+from nabla import numpy, scipy, tree  # noqa: F401  (they fill the rule registry)
 from nabla.core import UnexpectedTracerError
 from nabla.numpy.indexing import at
 from nabla.transforms import (

@@ -42,8 +42,8 @@ def classify():
             module = importlib.import_module(namespace)
         except ImportError:
             continue
-        groups = {"differentiable": [], "zero derivative": [], "constructor": [],
-                  "not supported": []}
+        groups = {"differentiable": [], "differentiable as nabla's version": [],
+                  "zero derivative": [], "constructor": [], "not supported": []}
         for name, obj in _public_functions(module):
             try:
                 rule = table.get(obj)
@@ -55,6 +55,8 @@ def classify():
                 groups["not supported"].append(name)
             elif getattr(rule, "nondifferentiable", False):
                 groups["zero derivative"].append(name)
+            elif namespace.startswith("scipy") and not isinstance(obj, numpy.ufunc):
+                groups["differentiable as nabla's version"].append(name)
             else:
                 groups["differentiable"].append(name)
         report[namespace] = groups
@@ -72,7 +74,10 @@ def render():
         "the result is a plain array (comparisons, rounding, index-valued functions,",
         "`*_like`). *Constructor*: builds arrays from shapes or ranges (`zeros`, `arange`),",
         "re-exported unchanged. *Not supported*: calling it on a traced value raises a",
-        "`TypeError` that names it.",
+        "`TypeError` that names it. *Differentiable as nabla's version*: SciPy writes these",
+        "in Python and converts their input to an array, so call `nabla.scipy.special.f`",
+        "(or `nabla.scipy.linalg.f`) instead of `scipy.special.f`; SciPy's ufuncs (`erf`,",
+        "`expit`, ...) reach nabla's rules directly.",
         "",
     ]
     for namespace, groups in classify().items():

@@ -345,7 +345,8 @@ def cholesky(a, /, *, upper=False):
     """
     if not has_tracer((a,)):
         return numpy.linalg.cholesky(a, upper=upper)
-    L = _cholesky(a)
+    # NumPy reads the upper triangle when ``upper``: the lower one of Aᵀ
+    L = _cholesky(_T(a) if upper else a)
     return _T(L) if upper else L
 
 
