@@ -34,15 +34,26 @@ numpy's OpenBLAS honours OPENBLAS_CORETYPE; the header prints the kernel in use.
 from __future__ import annotations
 
 import argparse
-import datetime
-import gc
 import os
-import platform
-import statistics
 import sys
-import time
-import timeit
 from types import SimpleNamespace
+
+from _harness import (
+    OtherLoad,
+    available_cores,
+    dist_version,
+    fmt_us,
+    header,
+    limit_threads,
+    markdown_preamble,
+    measure,
+    one_line,
+    print_markdown_table,
+    print_table,
+    save_report,
+    spawn_worker,
+    timing,
+)
 
 N_OPS = 50  # 49 elementwise operations + the final sum
 CHAIN_LEN = 8
@@ -53,33 +64,6 @@ SEED = 0
 # Targets from the issue, printed beside the results (never asserted).
 TARGET_CHAIN_PER_OP_US = 2.0
 TARGET_VS_AUTOGRAD = 5.0
-
-
-# ----------------------------------------------------------------------------- threads
-
-
-def limit_threads(n: int) -> None:
-    """Limit every framework to ``n`` threads; must run before numpy or a peer is imported."""
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
-        os.environ[var] = str(n)
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # XLA's CPU pool has no thread-count flag; pin the process to n cores instead, and
-    # with one thread also turn off Eigen's multi-threading.
-    if n == 1:
-        flags = os.environ.get("XLA_FLAGS", "")
-        os.environ["XLA_FLAGS"] = (flags + " --xla_cpu_multi_thread_eigen=false").strip()
-    if hasattr(os, "sched_setaffinity"):
-        cpus = sorted(os.sched_getaffinity(0))
-        if len(cpus) > n:
-            os.sched_setaffinity(0, cpus[:n])
-
-
-def available_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 # ----------------------------------------------------------------------------- workloads
@@ -175,7 +159,7 @@ def load_nabla():
 
         return step, once
 
-    version = getattr(nb, "__version__", None) or _version("nabla")
+    version = getattr(nb, "__version__", None) or dist_version("nabla")
     return SimpleNamespace(name="nabla", version=version, chain=chain_fn, mlp=mlp)
 
 
@@ -209,7 +193,7 @@ def load_autograd():
 
         return step, once
 
-    return SimpleNamespace(name="autograd", version=_version("autograd"),
+    return SimpleNamespace(name="autograd", version=dist_version("autograd"),
                            chain=chain_fn, mlp=mlp)
 
 
@@ -360,15 +344,6 @@ def load_numpy_by_hand():
                            chain=lambda x0: lambda: chain_grad(x0), mlp=mlp)
 
 
-def _version(dist: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(dist)
-    except PackageNotFoundError:
-        return "?"
-
-
 # key -> (name in the table, loader); nabla first, the hand-written floor last
 FRAMEWORKS = {
     "nabla": ("nabla", lambda threads: load_nabla()),
@@ -379,29 +354,7 @@ FRAMEWORKS = {
 }
 
 
-# ----------------------------------------------------------------------------- timing
-
-
-def measure(fn, target: float, repeats: int):
-    """timeit-style: warm up, calibrate a loop to ~target seconds, repeat; s per call."""
-    t0 = time.perf_counter()
-    while True:  # warm-up: at least 3 calls and 0.05 s (first calls compile / fill caches)
-        for _ in range(3):
-            fn()
-        if time.perf_counter() - t0 > 0.05:
-            break
-    timer = timeit.Timer(fn)
-    number = 1
-    while True:
-        t = timer.timeit(number)
-        if t >= target:
-            break
-        number = max(number * 2, int(number * target / max(t, 1e-9) * 1.1))
-    times = [t / number]
-    for _ in range(repeats - 1):
-        gc.collect()
-        times.append(timer.timeit(number) / number)
-    return min(times), statistics.median(times)
+# ----------------------------------------------------------------------------- checks
 
 
 def close(a, ref, rtol) -> tuple[bool, float]:
@@ -418,102 +371,19 @@ def close(a, ref, rtol) -> tuple[bool, float]:
 # ----------------------------------------------------------------------------- report
 
 
-def header(threads: int) -> list[str]:
-    import numpy
-
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    lines = [
-        ("date", datetime.datetime.now().isoformat(timespec="seconds")),
-        ("machine", f"{model} ({platform.machine()}), {os.cpu_count()} cores, "
-                    f"{threads} thread(s) for every framework"),
-        ("python", f"{platform.python_version()} ({platform.python_implementation()})"),
-        ("numpy", f"{numpy.__version__}; BLAS {blas_info()}"),
-    ]
-    return [f"{k:<14} {v}" for k, v in lines]
-
-
-def blas_info() -> str:
-    try:
-        import threadpoolctl
-    except ModuleNotFoundError:
-        return "? (threadpoolctl not installed)"
-    infos = [d for d in threadpoolctl.threadpool_info()
-             if d.get("user_api") == "blas" and "numpy" in d.get("filepath", "")]
-    if not infos:
-        return "?"
-    d = infos[0]
-    s = (f"{d.get('internal_api')} {d.get('version')}, kernel {d.get('architecture', '?')}, "
-         f"{d.get('num_threads')} thread(s)")
-    forced = [f"{v}={os.environ[v]}" for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-              if v in os.environ]
-    if forced:
-        s += f" (forced by {' '.join(forced)})"
-    return s
-
-
-class OtherLoad:
-    """How busy the CPUs were with *other* processes while the benchmark ran.
-
-    Busy time of all CPUs (``/proc/stat``) minus this process's and its workers' CPU time,
-    as a fraction of the available CPU time. Another process competing for the cores
-    (a test run, a build) can make multi-threaded BLAS many times slower."""
-
-    def __init__(self):
-        self.start = self._sample()
-
-    @staticmethod
-    def _sample():
-        import resource
-
-        try:
-            with open("/proc/stat") as f:
-                fields = [int(v) for v in f.readline().split()[1:]]
-        except (OSError, ValueError):
-            return None
-        busy = (sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0))
-        busy /= os.sysconf("SC_CLK_TCK")
-        own = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-                  for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-        return time.monotonic(), busy, own
-
-    def fraction(self) -> float | None:
-        end = self._sample()
-        if self.start is None or end is None:
-            return None
-        wall = end[0] - self.start[0]
-        other = (end[1] - self.start[1]) - (end[2] - self.start[2])
-        return max(0.0, other / (wall * (os.cpu_count() or 1))) if wall > 0 else None
-
-
-def fmt_us(s: float) -> str:
-    us = s * 1e6
-    return f"{us:,.0f}" if us >= 100 else f"{us:.2f}" if us < 10 else f"{us:.1f}"
-
-
 def run_worker(key: str, threads: int, quick: bool, out: str) -> None:
     """Measure one framework (in its own process) and leave the results in ``out``.
 
     Writes ``{key}.json`` (version, status, times) and ``{key}-{bench}.npz`` (the gradient
     and, for the MLP, the loss) for the parent to compare.
     """
-    import json
-
     import numpy as np
 
-    target, repeats = (0.05, 3) if quick else (0.2, 7)
+    target, repeats = timing(quick)
     report = {"version": "", "status": "", "bench": {}}
 
     def save():
-        with open(os.path.join(out, f"{key}.json"), "w") as f:
-            json.dump(report, f)
+        save_report(out, key, report)
 
     try:
         fw = FRAMEWORKS[key][1](threads)
@@ -522,7 +392,7 @@ def run_worker(key: str, threads: int, quick: bool, out: str) -> None:
         report["status"] = f"not installed ({e.name})"
         return save()
     except Exception as e:  # noqa: BLE001 - a broken peer must not stop the run
-        report["status"] = _one_line(f"unavailable: {type(e).__name__}: {e}")
+        report["status"] = one_line(f"unavailable: {type(e).__name__}: {e}")
         return save()
     save()
     x0, params0, x, y = make_data(np)
@@ -539,46 +409,8 @@ def run_worker(key: str, threads: int, quick: bool, out: str) -> None:
             best, median = measure(fn, target, repeats)
             report["bench"][bench] = {"best": best, "median": median}
         except Exception as e:  # noqa: BLE001 - report and go on
-            report["bench"][bench] = {"error": _one_line(f"failed: {type(e).__name__}: {e}")}
+            report["bench"][bench] = {"error": one_line(f"failed: {type(e).__name__}: {e}")}
         save()
-
-
-def _one_line(msg: str, width: int = 90) -> str:
-    line = (msg.splitlines() or [""])[0]
-    return line if len(line) <= width else line[: width - 1] + "…"
-
-
-def spawn_worker(key: str, threads: int, quick: bool, out: str, timeout: float) -> dict:
-    """Run one framework in a fresh interpreter, so that no framework's imports, thread
-    pools or allocator state (glibc's heap grows and shrinks with NumPy's big temporaries)
-    changes another's times."""
-    import json
-    import subprocess
-
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", key, "--out", out,
-           "--threads", str(threads)] + (["--quick"] if quick else [])
-    problem = ""
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        if proc.returncode < 0:
-            import signal
-
-            problem = f"crashed: killed by {signal.Signals(-proc.returncode).name}"
-        elif proc.returncode != 0:
-            tail = (proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1]
-            problem = _one_line(f"crashed: {tail}")
-    except subprocess.TimeoutExpired:
-        problem = f"timed out after {timeout:g} s"
-    try:
-        with open(os.path.join(out, f"{key}.json")) as f:
-            report = json.load(f)
-    except (OSError, ValueError):
-        report = {"version": "", "status": problem or "no result", "bench": {}}
-    if problem:  # whatever did not finish is marked with what stopped it
-        if not report["status"]:
-            for bench in BENCH_TITLES:
-                report["bench"].setdefault(bench, {"error": problem})
-    return report
 
 
 def main(argv=None) -> int:
@@ -602,7 +434,7 @@ def main(argv=None) -> int:
 
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")
-    target, repeats = (0.05, 3) if args.quick else (0.2, 7)
+    target, repeats = timing(args.quick)
     head = header(args.threads)
     print("\n".join(head))
     print(f"{'timing':<14} each framework in its own process; best and median of {repeats} "
@@ -614,8 +446,9 @@ def main(argv=None) -> int:
         reports = {}
         for key in args.only:
             name = FRAMEWORKS[key][0]
-            reports[key] = r = spawn_worker(key, args.threads, args.quick, out,
-                                            timeout=60 if args.quick else 120)
+            reports[key] = r = spawn_worker(__file__, key, args.threads, args.quick, out,
+                                            timeout=60 if args.quick else 120,
+                                            benches=BENCH_TITLES)
             if key != "numpy":
                 print(f"{name:<14} {r['version'] or r['status']}", flush=True)
         print()
@@ -638,22 +471,16 @@ def main(argv=None) -> int:
                              *check(bench, result, ref)))
                 ref = ref or result
 
-    print_table(rows)
+    print_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
     print()
-    load = other_load.fraction()
-    if load is not None:
-        print(f"other processes used {load:.0%} of the CPUs during the run"
-              + ("; the times are unreliable: rerun on an idle machine" if load > 0.1 else ""))
-        print()
+    other_load.report()
     print_targets(rows)
     print()
     print("Markdown (for bench/RESULTS.md):")
     print()
     versions = ", ".join(f"{FRAMEWORKS[k][0].split()[0]} {r['version']}"
                          for k, r in reports.items() if r["version"] and k != "numpy")
-    print(f"{head[0].split(maxsplit=1)[1]}; {head[1].split(maxsplit=1)[1]}; "
-          f"Python {platform.python_version()}, NumPy {np.__version__} "
-          f"({blas_info()}); {versions}.")
+    print(markdown_preamble(head, versions))
     print()
     print_markdown(rows)
     return 0
@@ -685,6 +512,7 @@ BENCH_TITLES = {
 }
 COLUMNS = ("benchmark", "framework", "best µs/call", "median µs/call", "µs/op",
            "peer/nabla", "grad check", "notes")
+RIGHT = {2, 3, 4, 5}  # right-aligned (numeric) columns
 
 
 def _cells(row):
@@ -697,26 +525,11 @@ def _cells(row):
             check, notes)
 
 
-def print_table(rows) -> None:
-    cells = [COLUMNS] + [_cells(r) for r in rows]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(COLUMNS))]
-    right = {2, 3, 4, 5}
-    for k, c in enumerate(cells):
-        print("  ".join(s.rjust(w) if i in right else s.ljust(w)
-                        for i, (s, w) in enumerate(zip(c, widths, strict=True))).rstrip())
-        if k == 0:
-            print("  ".join("-" * w for w in widths))
-
-
 def print_markdown(rows) -> None:
     for bench in BENCH_TITLES:
         print(f"- `{bench}`: {BENCH_TITLES[bench].split(': ', 1)[1]}")
     print()
-    print("| " + " | ".join(COLUMNS) + " |")
-    print("|" + "|".join("---:" if i in {2, 3, 4, 5} else "---" for i in range(len(COLUMNS)))
-          + "|")
-    for r in rows:
-        print("| " + " | ".join(_cells(r)) + " |")
+    print_markdown_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
 
 
 def print_targets(rows) -> None:
