@@ -30,3 +30,12 @@ def test_float32_cast_and_integer_cast():
     numpy.testing.assert_allclose(g, 2 * x)
     # a cast to integers has no derivative
     assert nabla.grad(lambda x: nnp.sum(x.astype(numpy.int64) * x))(x).tolist() == [1.0, 2.0]
+
+
+def test_lists_of_traced_values_are_array_likes():
+    def f(p):
+        a, b = p["a"], p["b"]
+        return nnp.sum(b) + nnp.mean([a, b[0]]) + nnp.max([a, 2.0]) + nnp.median([a, b[1], 9.0])
+
+    g = nabla.grad(f)({"a": 1.0, "b": [1.0, 2.0]})
+    assert g == {"a": 0.5 + 0.0 + 0.0, "b": [1.0 + 0.5, 1.0 + 1.0]}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 
-from nabla.core import Tracer, concrete, implements
+import numpy as np
+
+from nabla.core import Tracer, concrete, implements, lookup
 
 
 def has_tracer(args) -> bool:
@@ -17,18 +19,28 @@ def has_tracer(args) -> bool:
     return False
 
 
-def composite(numpy_function):
+def as_array(a):
+    """``a`` as an array or tracer: a (nested) list holding traced values is stacked."""
+    if isinstance(a, (list, tuple)):
+        return lookup(np.asarray)(a)
+    return a
+
+
+def composite(numpy_function, arrays=()):
     """Declare a function built from nabla primitives as the version of ``numpy_function``.
 
     With no tracer among the arguments the call goes straight to NumPy (same result,
     NumPy's speed); with tracers it runs the decorated composition, which the transforms
-    differentiate through its primitives.
+    differentiate through its primitives. The positional arguments numbered in ``arrays``
+    are array-likes: a list of traced values there is stacked first, as NumPy would.
     """
 
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             if has_tracer(args) or has_tracer(kwargs.values()):
+                if arrays:
+                    args = [as_array(a) if i in arrays else a for i, a in enumerate(args)]
                 return fn(*args, **kwargs)
             return numpy_function(*args, **kwargs)
 

@@ -18,7 +18,13 @@ import math
 import numpy as np
 
 from nabla.core import Primitive, concrete, implements, linear
-from nabla.numpy._api import composite, has_tracer, normalize_axis, refuse_unsupported
+from nabla.numpy._api import (
+    as_array,
+    composite,
+    has_tracer,
+    normalize_axis,
+    refuse_unsupported,
+)
 from nabla.numpy.assembly import concatenate
 from nabla.numpy.elementwise import maximum, sqrt, where
 from nabla.numpy.shape import (
@@ -93,6 +99,7 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=
         return np.sum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                       **_given(initial=initial, where=where))
     refuse_unsupported("sum", out=out)
+    a = as_array(a)
     if dtype is not None:
         a = astype(a, dtype)
     if where is not None:
@@ -106,7 +113,7 @@ def _masked(a, mask, fill):
     return where(np.broadcast_to(concrete(mask), a.shape), a, fill)
 
 
-@composite(np.mean)
+@composite(np.mean, arrays=(0,))
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     """Arithmetic mean of ``a`` over ``axis``: the sum divided by the number of entries."""
     refuse_unsupported("mean", out=out)
@@ -156,6 +163,7 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
         return np.max(a, axis=axis, out=out, keepdims=keepdims,
                       **_given(initial=initial, where=where))
     refuse_unsupported("max", out=out)
+    a = as_array(a)
     if where is not None:
         if initial is None:
             raise ValueError("reduction operation 'maximum' does not have an identity, so to "
@@ -167,7 +175,7 @@ def max(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     return result if initial is None else maximum(result, initial)
 
 
-@composite(np.min)
+@composite(np.min, arrays=(0,))
 def min(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     """Smallest entry of ``a`` over ``axis``: ``-max(-a)``."""
     return -max(-a, axis=axis, out=out, keepdims=keepdims,
@@ -178,7 +186,7 @@ amax = max
 amin = implements(np.amin)(min)
 
 
-@composite(np.ptp)
+@composite(np.ptp, arrays=(0,))
 def ptp(a, axis=None, out=None, keepdims=False):
     """Peak to peak: ``max − min`` over ``axis``."""
     refuse_unsupported("ptp", out=out)
@@ -226,6 +234,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
         return np.prod(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                        **_given(initial=initial, where=where))
     refuse_unsupported("prod", out=out)
+    a = as_array(a)
     if dtype is not None:
         a = astype(a, dtype)
     if where is not None:
@@ -267,14 +276,14 @@ def _cumulative(prim, a, axis, dtype):
     return prim(a, axis=normalize_axis(axis, a.ndim)[0])
 
 
-@composite(np.cumsum)
+@composite(np.cumsum, arrays=(0,))
 def cumsum(a, axis=None, dtype=None, out=None):
     """Running sums along ``axis`` (of the flattened array when None)."""
     refuse_unsupported("cumsum", out=out)
     return _cumulative(_cumsum, a, axis, dtype)
 
 
-@composite(np.cumprod)
+@composite(np.cumprod, arrays=(0,))
 def cumprod(a, axis=None, dtype=None, out=None):
     """Running products along ``axis``. The derivative divides by the entries: it assumes
     none is 0."""
@@ -288,14 +297,14 @@ def _with_initial(result, axis, value):
     return concatenate([first, result], axis=axis)
 
 
-@composite(np.cumulative_sum)
+@composite(np.cumulative_sum, arrays=(0,))
 def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
     """Array-API running sums; ``include_initial`` prepends the 0."""
     result = cumsum(x, axis=axis if axis is not None or x.ndim > 1 else 0, dtype=dtype, out=out)
     return _with_initial(result, axis or 0, 0) if include_initial else result
 
 
-@composite(np.cumulative_prod)
+@composite(np.cumulative_prod, arrays=(0,))
 def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
     """Array-API running products; ``include_initial`` prepends the 1."""
     result = cumprod(x, axis=axis if axis is not None or x.ndim > 1 else 0, dtype=dtype,
@@ -304,7 +313,7 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=Fa
 
 
 # --- statistics ----------------------------------------------------------------------------
-@composite(np.var)
+@composite(np.var, arrays=(0,))
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, mean=None,
         correction=None):
     """Variance: Σ (x − x̄)² / (n − ddof) over ``axis``."""
@@ -316,14 +325,14 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, 
     return sum(centered * centered, axes, keepdims=keepdims) / (n - ddof)
 
 
-@composite(np.std)
+@composite(np.std, arrays=(0,))
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, mean=None,
         correction=None):
     """Standard deviation: √var. Its derivative is infinite where all entries are equal."""
     return sqrt(var(a, axis, dtype, out, ddof, keepdims, where, mean, correction))
 
 
-@composite(np.average)
+@composite(np.average, arrays=(0,))
 def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     """Weighted mean Σ wᵢ xᵢ / Σ wᵢ; differentiable in ``a`` and in ``weights``."""
     if weights is None:
@@ -347,13 +356,13 @@ def _without_nan(a, fill):
     return where(np.isnan(concrete(a)), fill, a)
 
 
-@composite(np.nansum)
+@composite(np.nansum, arrays=(0,))
 def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Σ over ``axis`` treating NaN as 0 (its derivative there is 0)."""
     return sum(_without_nan(a, 0.0), axis, dtype, out, keepdims, initial, where)
 
 
-@composite(np.nanmean)
+@composite(np.nanmean, arrays=(0,))
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     """Mean over ``axis`` of the entries that are not NaN."""
     refuse_unsupported("nanmean", where=where)
@@ -361,25 +370,25 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
     return mean(a, axis, dtype, out, keepdims, where=counted)
 
 
-@composite(np.nanmax)
+@composite(np.nanmax, arrays=(0,))
 def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     """Largest non-NaN entry over ``axis``."""
     return max(_without_nan(a, -np.inf), axis, out, keepdims, initial, where)
 
 
-@composite(np.nanmin)
+@composite(np.nanmin, arrays=(0,))
 def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
     """Smallest non-NaN entry over ``axis``."""
     return min(_without_nan(a, np.inf), axis, out, keepdims, initial, where)
 
 
-@composite(np.nanprod)
+@composite(np.nanprod, arrays=(0,))
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """∏ over ``axis`` treating NaN as 1."""
     return prod(_without_nan(a, 1.0), axis, dtype, out, keepdims, initial, where)
 
 
-@composite(np.nanvar)
+@composite(np.nanvar, arrays=(0,))
 def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
            mean=None, correction=None):
     """Variance over ``axis`` of the entries that are not NaN."""
@@ -394,7 +403,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
         d for i, d in enumerate(total.shape) if i not in axes))
 
 
-@composite(np.nanstd)
+@composite(np.nanstd, arrays=(0,))
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
            mean=None, correction=None):
     """Standard deviation over ``axis`` of the entries that are not NaN."""
@@ -402,13 +411,13 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
                        correction=correction))
 
 
-@composite(np.nancumsum)
+@composite(np.nancumsum, arrays=(0,))
 def nancumsum(a, axis=None, dtype=None, out=None):
     """Running sums treating NaN as 0."""
     return cumsum(_without_nan(a, 0.0), axis, dtype, out)
 
 
-@composite(np.nancumprod)
+@composite(np.nancumprod, arrays=(0,))
 def nancumprod(a, axis=None, dtype=None, out=None):
     """Running products treating NaN as 1."""
     return cumprod(_without_nan(a, 1.0), axis, dtype, out)
@@ -416,7 +425,7 @@ def nancumprod(a, axis=None, dtype=None, out=None):
 
 
 # --- covariance ---------------------------------------------------------------------------
-@composite(np.cov)
+@composite(np.cov, arrays=(0,))
 def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, *,
         dtype=None):
     """Covariance matrix of the variables (rows when ``rowvar``): X̃ X̃ᵀ / (n − ddof), with
@@ -439,7 +448,7 @@ def cov(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=N
     return _reshape(c, shape=()) if np.ndim(concrete(m)) == 1 and y is None else c
 
 
-@composite(np.corrcoef)
+@composite(np.corrcoef, arrays=(0,))
 def corrcoef(x, y=None, rowvar=True, *, dtype=None):
     """Pearson correlation coefficients: cov(x) normalized by the standard deviations."""
     c = cov(x, y, rowvar, dtype=dtype)

@@ -20,7 +20,7 @@ __all__ = ["sort", "partition", "median", "quantile", "percentile", "nanmedian",
            "nanpercentile"]
 
 
-@composite(np.sort)
+@composite(np.sort, arrays=(0,))
 def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     """Entries in increasing order along ``axis`` (flattened when None)."""
     if axis is None:
@@ -28,7 +28,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     return take_along_axis(a, np.argsort(concrete(a), axis=axis, kind="stable"), axis=axis)
 
 
-@composite(np.partition)
+@composite(np.partition, arrays=(0,))
 def partition(a, kth, axis=-1, kind="introselect", order=None):
     """``a`` rearranged so that entry ``kth`` is where sorting would put it, smaller ones
     before it and larger after; the derivative follows the rearrangement."""
@@ -74,7 +74,7 @@ def _quantile(a, q, axis, keepdims, method, ignore_nan):
     return result
 
 
-@composite(np.quantile)
+@composite(np.quantile, arrays=(0,))
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False, *, weights=None):
     """The ``q``-th quantiles over ``axis``, interpolating linearly between sorted entries."""
@@ -82,7 +82,7 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
     return _quantile(a, q, axis, keepdims, method, ignore_nan=False)
 
 
-@composite(np.percentile)
+@composite(np.percentile, arrays=(0,))
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                keepdims=False, *, weights=None):
     """The ``q``-th percentiles (``q`` in 0..100) over ``axis``."""
@@ -90,14 +90,14 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     return _quantile(a, np.asarray(concrete(q)) / 100, axis, keepdims, method, ignore_nan=False)
 
 
-@composite(np.median)
+@composite(np.median, arrays=(0,))
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """The middle value over ``axis`` (the mean of the two middle ones for even counts)."""
     refuse_unsupported("median", out=out)
     return _quantile(a, 0.5, axis, keepdims, "linear", ignore_nan=False)
 
 
-@composite(np.nanquantile)
+@composite(np.nanquantile, arrays=(0,))
 def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                 keepdims=False, *, weights=None):
     """``quantile`` of the entries that are not NaN."""
@@ -105,7 +105,7 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
     return _quantile(a, q, axis, keepdims, method, ignore_nan=True)
 
 
-@composite(np.nanpercentile)
+@composite(np.nanpercentile, arrays=(0,))
 def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
                   keepdims=False, *, weights=None):
     """``percentile`` of the entries that are not NaN."""
@@ -113,7 +113,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     return _quantile(a, np.asarray(concrete(q)) / 100, axis, keepdims, method, ignore_nan=True)
 
 
-@composite(np.nanmedian)
+@composite(np.nanmedian, arrays=(0,))
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """``median`` of the entries that are not NaN."""
     refuse_unsupported("nanmedian", out=out)
