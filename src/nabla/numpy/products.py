@@ -67,11 +67,31 @@ def _matmul_jvp(args, tangents, ans):
     return out
 
 
+def _one_gemm(a, b, ba, bb, la, lb):
+    """A batch against one plain matrix as a single matrix product (one BLAS call instead
+    of one per batch member), or None when the shapes are not of that kind."""
+    if ba and not bb and lb == 2 and la <= 2:  # (B, [m,] k) @ (k, n)
+        if la == 1:
+            return a @ b
+        return np.reshape(np.reshape(a, (-1, a.shape[-1])) @ b, a.shape[:-1] + b.shape[-1:])
+    if bb and not ba and la == 2 and lb <= 2:  # (m, k) @ (B, k[, n])
+        if lb == 1:
+            return _mT(a @ _mT(b))
+        size, k, n = b.shape
+        flat = np.reshape(np.moveaxis(b, 0, 1), (k, size * n))
+        return np.moveaxis(np.reshape(a @ flat, (a.shape[0], size, n)), 1, 0)
+    return None
+
+
 def _matmul_batch(values, batched):
-    """Batched ``matmul``: 1-D operands as a row (left) or column (right), stack axes
-    lined up after the batch axis, one ``matmul`` call, the added axes removed again."""
+    """Batched ``matmul``: a batch against one matrix as a single product when it can be;
+    otherwise 1-D operands as a row (left) or column (right), stack axes lined up after the
+    batch axis, one ``matmul`` call, the added axes removed again."""
     (a, b), (ba, bb) = values, batched
     la, lb = a.ndim - ba, b.ndim - bb  # logical numbers of axes
+    single = _one_gemm(a, b, ba, bb, la, lb)
+    if single is not None:
+        return single
     row, column = la == 1, lb == 1
     if row:
         a = np.expand_dims(a, -2)
