@@ -58,7 +58,48 @@ def fit_line(steps=200, lr=0.1, seed=0, every=40):
     return lines
 
 
-STOPS = [derivative_of_square, gradient_of_bowl, sigmoid_slope, fit_line]
+def secant_to_tangent():
+    """The limit definition at work: forward-difference slopes of sin at 1 as h shrinks."""
+    from nabla.calculus.numeric import secant_slopes
+
+    table = secant_slopes(np.sin, 1.0, hs=[10.0 ** -k for k in range(1, 16, 2)])
+    lines = [f"Secant slopes of sin at x = 1 (exact derivative cos 1 = {table.exact:.10f}):"]
+    lines += [f"  h = {h:7.0e}   slope = {s:.10f}   error = {e:.1e}"
+              for h, s, e in zip(table.h, table.slope, table.error)]
+    lines.append(f"  best h = {table.best_h:.0e}: truncation error falls with h, round-off rises")
+    return lines
+
+
+def area_under_bell():
+    """∫ exp(−x²) dx over the real line = √π, by adaptive quadrature, and its σ-derivative."""
+    from nabla.calculus.integrate import quad
+
+    result = quad(lambda x: np.exp(-x ** 2), -np.inf, np.inf)
+    width = nabla.grad(lambda s: quad(lambda x: np.exp(-(x / s) ** 2), -np.inf, np.inf).value)
+    return [
+        f"∫ exp(−x²) dx over ℝ = {result.value:.15f}   (√π = {numpy.sqrt(numpy.pi):.15f}, "
+        f"error bound {result.error:.1e}, {result.neval} evaluations)",
+        f"d/dσ ∫ exp(−(x/σ)²) dx at σ = 1: {width(1.0):.12f}   (exact: √π)",
+    ]
+
+
+def descend_rosenbrock():
+    """Gradient descent against Newton and quasi-Newton on Rosenbrock's banana valley."""
+    from nabla.optim import minimize
+    from nabla.optim.functions import rosenbrock
+
+    f = rosenbrock(2)
+    lines = ["Minimizing Rosenbrock's function from (−1.2, 1); the minimum is at (1, 1):"]
+    for method, options in (("gd", {"lr": 1e-3, "maxiter": 2000}), ("newton", {}),
+                            ("bfgs", {}), ("lbfgs", {})):
+        r = minimize(f, f.start, method=method, **options)
+        lines.append(f"  {method:7s} {r.nit:5d} iterations   x = ({r.x[0]:.6f}, {r.x[1]:.6f})"
+                     f"   f = {r.fun:.1e}")
+    return lines
+
+
+STOPS = [derivative_of_square, gradient_of_bowl, sigmoid_slope, fit_line, secant_to_tangent,
+         area_under_bell, descend_rosenbrock]
 
 
 def main():
