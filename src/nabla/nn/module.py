@@ -1,0 +1,133 @@
+"""``Module``: a model is a pytree of its parameters.
+
+A module's attributes that hold float arrays (its parameters) or other modules (its
+layers), directly or in lists, tuples and dicts, are its *children*: ``nabla.tree``
+flattens them, so ``nabla.grad(loss)(model, x, y)`` returns the gradient as a module of
+the same shape, and every optimizer in ``nabla.optim`` updates a model directly. All other
+attributes (sizes, activation functions, ``eps``, ``training``) are configuration, carried
+along unchanged.
+
+>>> import numpy, nabla
+>>> class Affine(Module):
+...     def __init__(self, n):
+...         self.w = numpy.ones(n)
+...         self.b = 0.0          # a Python float is configuration, not a parameter
+...         self.name = "affine"
+...     def __call__(self, x):
+...         return x @ self.w + self.b
+>>> model = Affine(3)
+>>> g = nabla.grad(lambda m: m(numpy.array([1.0, 2.0, 3.0])))(model)
+>>> type(g).__name__, g.w
+('Affine', array([1., 2., 3.]))
+>>> model.num_parameters
+3
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nabla import tree
+from nabla.core import Tracer
+
+
+def _is_parameter(value) -> bool:
+    """Whether ``value`` (or something inside it) belongs to the model's pytree."""
+    if isinstance(value, (Module, Tracer)):
+        return True
+    if isinstance(value, (np.ndarray, np.generic)):
+        return np.issubdtype(value.dtype, np.inexact)
+    if isinstance(value, (list, tuple)):
+        return any(_is_parameter(v) for v in value)
+    if isinstance(value, dict):
+        return any(_is_parameter(v) for v in value.values())
+    return False
+
+
+def _flatten(module):
+    children, names, config = [], [], []
+    for name, value in vars(module).items():
+        if _is_parameter(value):
+            names.append(name)
+            children.append(value)
+        else:
+            config.append((name, value))
+    return children, (tuple(names), tuple(config))
+
+
+def _unflatten(cls, aux, children):
+    names, config = aux
+    module = object.__new__(cls)
+    for name, value in config:
+        object.__setattr__(module, name, value)
+    for name, value in zip(names, children):
+        object.__setattr__(module, name, value)
+    return module
+
+
+class Module:
+    """Base class of layers and models; subclasses are pytrees automatically.
+
+    Subclasses set their parameters and sub-modules as attributes in ``__init__`` and
+    compute in ``__call__``. ``training`` (default True) switches layers such as
+    ``Dropout`` and ``BatchNorm`` between training and evaluation; ``train()`` and
+    ``eval()`` set it on the module and everything inside it.
+    """
+
+    training = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        tree.register(cls, _flatten, lambda aux, children: _unflatten(cls, aux, children))
+
+    # --- parameters ---------------------------------------------------------------------
+    def parameters(self):
+        """The parameter arrays, in pytree order."""
+        return tree.leaves(self)
+
+    @property
+    def num_parameters(self) -> int:
+        """The number of scalar parameters."""
+        return int(sum(np.size(p) for p in self.parameters()))
+
+    def children(self):
+        """The sub-modules held directly by this module (in lists and dicts too), by name."""
+        found = {}
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                found[name] = value
+            elif isinstance(value, (list, tuple)):
+                found.update({f"{name}.{i}": v for i, v in enumerate(value)
+                              if isinstance(v, Module)})
+            elif isinstance(value, dict):
+                found.update({f"{name}.{k}": v for k, v in value.items()
+                              if isinstance(v, Module)})
+        return found
+
+    # --- modes --------------------------------------------------------------------------
+    def train(self, mode: bool = True):
+        """Set training mode here and in every sub-module; returns the module."""
+        object.__setattr__(self, "training", mode)
+        for child in self.children().values():
+            child.train(mode)
+        return self
+
+    def eval(self):
+        """Set evaluation mode (``train(False)``); returns the module."""
+        return self.train(False)
+
+    # --- display ------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The configuration shown in the repr (subclasses override)."""
+        return ""
+
+    def __repr__(self):
+        children = self.children()
+        head = f"{type(self).__name__}({self.extra_repr()})"
+        if not children:
+            return f"{head}  # {self.num_parameters:,} parameters"
+        lines = [f"{type(self).__name__}(  # {self.num_parameters:,} parameters"]
+        for name, child in children.items():
+            lines.append("  " + f"({name}): {child!r}".replace("\n", "\n  "))
+        lines.append(")")
+        return "\n".join(lines)
