@@ -1,13 +1,16 @@
-"""What the benchmark scripts share: thread limits, one process per framework, timing, the
-machine header, the check on other processes' CPU use, and plain-text / Markdown tables.
+"""What the benchmark scripts share: the command line, thread limits, one process per
+framework, timing, the machine header, the check on other processes' CPU use, and
+plain-text / Markdown tables.
 
 Each script runs itself again as a worker per framework (``--worker KEY --out DIR``); the
-worker writes ``DIR/KEY.json`` (version, status, and per benchmark either best/median
-times or an error) and whatever results the parent compares.
+worker (:func:`run_worker`) writes ``DIR/KEY.json`` (version, status, and per benchmark
+either best/median times or an error) and whatever results the parent (:class:`Parent`)
+compares.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import gc
 import json
@@ -130,6 +133,63 @@ def save_report(out: str, key: str, report: dict) -> None:
         json.dump(report, f)
 
 
+def run_worker(out: str, key: str, quick: bool, load, version: str = "") -> None:
+    """Measure one framework (in its own process) and leave its report in ``out``.
+
+    ``load()`` imports the framework and returns ``(version, benchmarks)``: an iterable of
+    ``(bench, run)``, where ``run()`` computes the benchmark once (leaving in ``out`` what
+    the parent compares) and returns ``(fn, extra)``, ``fn`` what is timed and ``extra`` a
+    dict reported beside the times. A generator's setup runs after the version is saved.
+    ``version``, where known before loading, is reported even if loading fails.
+    """
+    target, repeats = timing(quick)
+    report = {"version": version, "status": "", "bench": {}}
+    try:
+        report["version"], benchmarks = load()
+    except ModuleNotFoundError as e:
+        report["status"] = f"not installed ({e.name})"
+        return save_report(out, key, report)
+    except Exception as e:  # noqa: BLE001 - a broken peer must not stop the run
+        report["status"] = one_line(f"unavailable: {type(e).__name__}: {e}")
+        return save_report(out, key, report)
+    save_report(out, key, report)
+    for bench, run in benchmarks:
+        try:
+            fn, extra = run()
+            best, median = measure(fn, target, repeats)
+            report["bench"][bench] = {"best": best, "median": median, **extra}
+        except Exception as e:  # noqa: BLE001 - report and go on
+            report["bench"][bench] = {"error": one_line(f"failed: {type(e).__name__}: {e}")}
+        save_report(out, key, report)
+
+
+def best_time(reports: dict, bench: str, key: str = "nabla") -> float | None:
+    """The best time of ``key``'s worker for ``bench``, None if it has none."""
+    return reports.get(key, {}).get("bench", {}).get(bench, {}).get("best")
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def parse_args(doc: str, frameworks, argv=None, add_arguments=None):
+    """The command line of every script: ``--quick``, ``--threads``, ``--only``, what
+    ``add_arguments(parser)`` adds, and a worker's hidden ``--worker``/``--out``. Limits
+    the threads before numpy and the peers are imported."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    ap.add_argument("--threads", type=int, default=available_cores(),
+                    help="threads for every framework (default: cores available)")
+    ap.add_argument("--only", nargs="+", choices=list(frameworks), default=list(frameworks),
+                    help="frameworks to run (default: all)")
+    if add_arguments is not None:
+        add_arguments(ap)
+    ap.add_argument("--worker", choices=list(frameworks), help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    limit_threads(args.threads)
+    return args
+
+
 # ----------------------------------------------------------------------------- machine
 
 
@@ -234,6 +294,15 @@ def fmt_us(s: float) -> str:
     return f"{us:,.0f}" if us >= 100 else f"{us:.2f}" if us < 10 else f"{us:.1f}"
 
 
+def us_cells(*seconds) -> tuple[str, ...]:
+    """Times in µs for a table, "—" for a time missing (None)."""
+    return tuple(fmt_us(s) if s is not None else "—" for s in seconds)
+
+
+def ratio_cell(ratio: float | None) -> str:
+    return f"{ratio:.2f}×" if ratio is not None else ""
+
+
 def print_table(columns, cells, right) -> None:
     """Plain-text table: ``cells`` are rows of strings; columns in ``right`` right-aligned."""
     cells = [tuple(columns)] + [tuple(c) for c in cells]
@@ -250,3 +319,73 @@ def print_markdown_table(columns, cells, right) -> None:
     print("|" + "|".join("---:" if i in right else "---" for i in range(len(columns))) + "|")
     for c in cells:
         print("| " + " | ".join(c) + " |")
+
+
+
+# ----------------------------------------------------------------------------- parent
+
+
+class Parent:
+    """The parent process of a script: prints the machine header and how the run is timed
+    (``loops`` formatted with the target seconds per loop), runs the workers in a scratch
+    folder while watching the other processes' load, and prints the results."""
+
+    def __init__(self, script: str, args, frameworks, loops: str = "loops of ~{target:g} s"):
+        self.script, self.args, self.frameworks = script, args, frameworks
+        self.other_load = None
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")
+        target, repeats = timing(args.quick)
+        self.head = header(args.threads)
+        print("\n".join(self.head))
+        print(f"{'timing':<14} each framework in its own process; best and median of {repeats} "
+              f"{loops.format(target=target)}; ratio = peer / nabla (>1: nabla faster)",
+              flush=True)
+
+    def scratch(self):
+        """The temporary folder the workers leave their results in (a context manager);
+        the other processes' load is measured from now."""
+        import tempfile
+
+        self.other_load = OtherLoad()
+        return tempfile.TemporaryDirectory(prefix="nabla-bench-")
+
+    def run_workers(self, out: str, timeout: float, benches, extra_args=()) -> dict:
+        """Run each framework of ``--only`` in its own process (:func:`spawn_worker`) and
+        print its version, or what stopped it, under its name (``frameworks[key][0]``; the
+        floor, ``numpy``, is not shown), then a blank line. ``benches(key)``: the
+        benchmarks of key's worker. Returns the reports, by key."""
+        args = self.args
+        reports = {}
+        for key in args.only:
+            reports[key] = r = spawn_worker(self.script, key, args.threads, args.quick, out,
+                                            timeout=timeout, benches=benches(key),
+                                            extra_args=extra_args)
+            if key != "numpy":
+                print(f"{self.frameworks[key][0]:<14} {r['version'] or r['status']}",
+                      flush=True)
+        print()
+        return reports
+
+    def print_results(self, columns, cells, right, *, reports, dists, notes,
+                      targets=None) -> None:
+        """The table; the other processes' load; ``targets()``, which prints the targets;
+        then the same for bench/RESULTS.md: the run (with the versions of the frameworks
+        in ``reports``, named ``dists[key]``; the floor, ``numpy``, aside), ``notes``
+        (lines describing the benchmarks) and the table in Markdown."""
+        print_table(columns, cells, right)
+        print()
+        self.other_load.report()
+        if targets is not None:
+            targets()
+            print()
+        print("Markdown (for bench/RESULTS.md):")
+        print()
+        versions = ", ".join(f"{dists[k]} {r['version']}"
+                             for k, r in reports.items() if r["version"] and k != "numpy")
+        print(markdown_preamble(self.head, versions))
+        print()
+        for line in notes:
+            print(line)
+        print()
+        print_markdown_table(columns, cells, right)

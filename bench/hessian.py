@@ -32,27 +32,11 @@ asserted.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from types import SimpleNamespace
 
-from _harness import (
-    OtherLoad,
-    available_cores,
-    dist_version,
-    fmt_us,
-    header,
-    limit_threads,
-    markdown_preamble,
-    measure,
-    one_line,
-    print_markdown_table,
-    print_table,
-    save_report,
-    spawn_worker,
-    timing,
-)
+from _harness import Parent, best_time, dist_version, parse_args, ratio_cell, run_worker, us_cells
 
 M, N = 200, 100
 SEED = 0
@@ -179,32 +163,24 @@ PEER_CALLS = {
 # ----------------------------------------------------------------------------- worker
 
 
-def run_worker(key: str, threads: int, quick: bool, out: str, formula: str) -> None:
-    """Measure one framework (in its own process) and leave the results in ``out``:
-    ``{key}.json`` (version, status, times) and ``{key}.npy`` (the Hessian)."""
+def load_worker(key: str, threads: int, out: str, formula: str):
+    """One framework's version and benchmark, for :func:`_harness.run_worker`; the run
+    leaves ``{key}.npy`` (the Hessian) in ``out``."""
     import numpy as np
 
-    target, repeats = timing(quick)
-    report = {"version": "", "status": "", "bench": {}}
-    try:
-        fw = FRAMEWORKS[key][2](threads)
-        report["version"] = fw.version
-    except ModuleNotFoundError as e:
-        report["status"] = f"not installed ({e.name})"
-        return save_report(out, key, report)
-    except Exception as e:  # noqa: BLE001 - a broken peer must not stop the run
-        report["status"] = one_line(f"unavailable: {type(e).__name__}: {e}")
-        return save_report(out, key, report)
-    save_report(out, key, report)
-    A, x = make_data(np)
-    try:
-        fn = fw.hessian(A, x, formula)
-        np.save(os.path.join(out, f"{key}.npy"), getattr(fw, "to_numpy", np.asarray)(fn()))
-        best, median = measure(fn, target, repeats)
-        report["bench"][BENCH] = {"best": best, "median": median}
-    except Exception as e:  # noqa: BLE001 - report and go on
-        report["bench"][BENCH] = {"error": one_line(f"failed: {type(e).__name__}: {e}")}
-    save_report(out, key, report)
+    fw = FRAMEWORKS[key][2](threads)
+
+    def benchmarks():
+        A, x = make_data(np)
+
+        def run():
+            fn = fw.hessian(A, x, formula)
+            np.save(os.path.join(out, f"{key}.npy"), getattr(fw, "to_numpy", np.asarray)(fn()))
+            return fn, {}
+
+        yield BENCH, run
+
+    return fw.version, benchmarks()
 
 
 # ----------------------------------------------------------------------------- report
@@ -228,12 +204,8 @@ def check(H, ref) -> tuple[float | None, str, str]:
 
 def _cells(row):
     name, call, best, med, ratio, err, ok, notes = row
-    return (name, call,
-            fmt_us(best) if best is not None else "—",
-            fmt_us(med) if med is not None else "—",
-            f"{ratio:.2f}×" if ratio is not None else "",
-            f"{err:.1e}" if err is not None else "",
-            ok, notes)
+    return (name, call, *us_cells(best, med), ratio_cell(ratio),
+            f"{err:.1e}" if err is not None else "", ok, notes)
 
 
 def print_targets(rows) -> None:
@@ -245,33 +217,17 @@ def print_targets(rows) -> None:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
-    ap.add_argument("--threads", type=int, default=available_cores(),
-                    help="threads for every framework (default: cores available)")
-    ap.add_argument("--only", nargs="+", choices=list(FRAMEWORKS), default=list(FRAMEWORKS),
-                    help="frameworks to run (default: all)")
-    ap.add_argument("--formula", choices=FORMULAS, default="log1p",
-                    help="how log(1 + exp(z)) is written (default: log1p(exp(z)))")
-    ap.add_argument("--worker", choices=list(FRAMEWORKS), help=argparse.SUPPRESS)
-    ap.add_argument("--out", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    limit_threads(args.threads)  # before numpy and the peers are imported
+    args = parse_args(__doc__, FRAMEWORKS, argv, lambda ap: ap.add_argument(
+        "--formula", choices=FORMULAS, default="log1p",
+        help="how log(1 + exp(z)) is written (default: log1p(exp(z)))"))
     if args.worker:
-        run_worker(args.worker, args.threads, args.quick, args.out, args.formula)
+        run_worker(args.out, args.worker, args.quick,
+                   lambda: load_worker(args.worker, args.threads, args.out, args.formula))
         return 0
-
-    import tempfile
 
     import numpy as np
 
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="backslashreplace")
-    target, repeats = timing(args.quick)
-    head = header(args.threads)
-    print("\n".join(head))
-    print(f"{'timing':<14} each framework in its own process; best and median of {repeats} "
-          f"loops of ~{target:g} s; ratio = peer / nabla (>1: nabla faster)", flush=True)
+    parent = Parent(__file__, args, FRAMEWORKS)
     softplus = "log1p(exp(z))" if args.formula == "log1p" else "logaddexp(0, z)"
     workload = (f"full Hessian of f(x) = Σ {softplus.replace('z', 'A·x')} + ½‖x‖², "
                 f"A float64[{M}×{N}], x float64[{N}]")
@@ -280,18 +236,11 @@ def main(argv=None) -> int:
     A, x = make_data(np)
     ref = closed_form(np, A, x)
     rows = []  # (name, call, best, median, ratio, max abs err, check, notes)
-    other_load = OtherLoad()
-    with tempfile.TemporaryDirectory(prefix="nabla-bench-") as out:
-        reports = {}
-        for key in args.only:
-            reports[key] = r = spawn_worker(__file__, key, args.threads, args.quick, out,
-                                            timeout=60 if args.quick else 120,
-                                            benches=[BENCH],
-                                            extra_args=["--formula", args.formula])
-            if key != "numpy":
-                print(f"{FRAMEWORKS[key][0]:<14} {r['version'] or r['status']}", flush=True)
-        print()
-        nabla_best = reports.get("nabla", {}).get("bench", {}).get(BENCH, {}).get("best")
+    with parent.scratch() as out:
+        reports = parent.run_workers(out, timeout=60 if args.quick else 120,
+                                     benches=lambda key: [BENCH],
+                                     extra_args=["--formula", args.formula])
+        nabla_best = best_time(reports, BENCH)
         for key, r in reports.items():
             name, call = FRAMEWORKS[key][0], PEER_CALLS[key]
             res = r["bench"].get(BENCH, {})
@@ -307,21 +256,11 @@ def main(argv=None) -> int:
                          res["best"] / nabla_best if nabla_best and key != "nabla" else None,
                          err, ok, notes))
 
-    print_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
-    print()
-    other_load.report()
-    print_targets(rows)
-    print()
-    print("Markdown (for bench/RESULTS.md):")
-    print()
-    versions = ", ".join(f"{FRAMEWORKS[k][1]} {r['version']}"
-                         for k, r in reports.items() if r["version"] and k != "numpy")
-    print(markdown_preamble(head, versions))
-    print()
-    print(f"- `{BENCH}`: {workload}; error against the closed form "
-          f"Aᵀ diag(σ(Ax)(1−σ(Ax))) A + I, ok below {TOL:g}")
-    print()
-    print_markdown_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
+    parent.print_results(COLUMNS, [_cells(r) for r in rows], RIGHT, reports=reports,
+                         dists={k: fw[1] for k, fw in FRAMEWORKS.items()},
+                         notes=[f"- `{BENCH}`: {workload}; error against the closed form "
+                                f"Aᵀ diag(σ(Ax)(1−σ(Ax))) A + I, ok below {TOL:g}"],
+                         targets=lambda: print_targets(rows))
     return 0
 
 

@@ -39,26 +39,11 @@ whole solve from the starting point. Ratios are peer time / nabla time from the 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import warnings
 
-from _harness import (
-    OtherLoad,
-    available_cores,
-    dist_version,
-    header,
-    limit_threads,
-    markdown_preamble,
-    measure,
-    one_line,
-    print_markdown_table,
-    print_table,
-    save_report,
-    spawn_worker,
-    timing,
-)
+from _harness import Parent, dist_version, parse_args, run_worker
 
 M, N_FEATURES = 20_000, 50
 C = 1.0
@@ -201,33 +186,19 @@ VERSIONS = {"nabla": "nabla", "sklearn": "scikit-learn", "scipy": "scipy"}
 # ----------------------------------------------------------------------------- worker
 
 
-def run_worker(key: str, threads: int, quick: bool, out: str) -> None:
-    """Time each solver of one framework (in its own process); leave ``{key}.json`` (times,
-    iterations) and ``{key}-{i}.npy`` (the final point) in ``out``."""
+def load_worker(key: str, out: str):
+    """The solvers of one framework as benchmarks for :func:`_harness.run_worker` (the i-th
+    is benchmark ``i``: times, iterations, evaluations); a run leaves ``{key}-{i}.npy`` (the
+    final point) in ``out``."""
     import numpy as np
 
-    target, repeats = timing(quick)
-    report = {"version": "", "status": "", "bench": {}}
-    try:
-        report["version"] = dist_version(VERSIONS[key])
-        solvers = LOADERS[key](out)
-    except ModuleNotFoundError as e:
-        report["status"] = f"not installed ({e.name})"
-        return save_report(out, key, report)
-    except Exception as e:  # noqa: BLE001 - a missing solver must not stop the run
-        report["status"] = one_line(f"unavailable: {type(e).__name__}: {e}")
-        return save_report(out, key, report)
-    save_report(out, key, report)
-    for i, solve in solvers.items():
-        try:
-            x, nit, nfev = solve()
-            np.save(os.path.join(out, f"{key}-{i}.npy"), np.asarray(x, dtype=np.float64))
-            best, median = measure(solve, target, repeats)
-            report["bench"][str(i)] = {"best": best, "median": median, "nit": nit,
-                                       "nfev": nfev}
-        except Exception as e:  # noqa: BLE001 - report and go on
-            report["bench"][str(i)] = {"error": one_line(f"failed: {type(e).__name__}: {e}")}
-        save_report(out, key, report)
+    def run(i, solve):
+        x, nit, nfev = solve()
+        np.save(os.path.join(out, f"{key}-{i}.npy"), np.asarray(x, dtype=np.float64))
+        return solve, {"nit": nit, "nfev": nfev}
+
+    return [(str(i), lambda i=i, solve=solve: run(i, solve))
+            for i, solve in LOADERS[key](out).items()]
 
 
 # ----------------------------------------------------------------------------- report
@@ -274,51 +245,30 @@ def make_logreg(np, out: str):
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
-    ap.add_argument("--threads", type=int, default=available_cores(),
-                    help="threads for every framework (default: cores available)")
-    ap.add_argument("--only", nargs="+", choices=list(FRAMEWORKS), default=list(FRAMEWORKS),
-                    help="frameworks to run (default: all)")
-    ap.add_argument("--worker", choices=list(FRAMEWORKS), help=argparse.SUPPRESS)
-    ap.add_argument("--out", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    limit_threads(args.threads)  # before numpy and the peers are imported
+    args = parse_args(__doc__, FRAMEWORKS, argv)
     if args.worker:
-        run_worker(args.worker, args.threads, args.quick, args.out)
+        version = dist_version(VERSIONS[args.worker])  # reported even if loading fails
+        run_worker(args.out, args.worker, args.quick,
+                   lambda: (version, load_worker(args.worker, args.out)), version=version)
         return 0
-
-    import tempfile
 
     import numpy as np
 
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="backslashreplace")
-    target, repeats = timing(args.quick)
-    head = header(args.threads)
-    print("\n".join(head))
-    print(f"{'timing':<14} each framework in its own process; best and median of {repeats} "
-          f"loops of ≥ ~{target:g} s, each a whole solve; ratio = peer / nabla "
-          "(>1: nabla faster)", flush=True)
+    parent = Parent(__file__, args, FRAMEWORKS,
+                    loops="loops of ≥ ~{target:g} s, each a whole solve")
     for bench, text in PROBLEMS.items():
         print(f"{bench:<14} {text}; stop at ‖∇L‖∞ ≤ {GTOL[bench]:g}")
 
     rows = []  # (bench, solver, best, median, ratio, nit, nfev, loss, excess, gmax, notes)
-    other_load = OtherLoad()
-    with tempfile.TemporaryDirectory(prefix="nabla-bench-") as out:
+    with parent.scratch() as out:
         try:
             data = {"logreg": make_logreg(np, out)}
         except ModuleNotFoundError as e:
             data = {}
             print(f"logreg skipped: {e.name} is not installed (pip install 'nabla[ml]')")
-        reports = {}
-        for key in args.only:
-            reports[key] = r = spawn_worker(__file__, key, args.threads, args.quick, out,
-                                            timeout=180 if args.quick else 600,
-                                            benches=[str(i) for i in
-                                                     range(len(FRAMEWORKS[key][1]))])
-            print(f"{FRAMEWORKS[key][0]:<14} {r['version'] or r['status']}", flush=True)
-        print()
+        reports = parent.run_workers(out, timeout=180 if args.quick else 600,
+                                     benches=lambda key: [str(i) for i in
+                                                          range(len(FRAMEWORKS[key][1]))])
         for bench in PROBLEMS:
             times = {}  # worker key -> best time of its solver for this benchmark
             found = []
@@ -342,22 +292,14 @@ def main(argv=None) -> int:
                     row = row[:4] + (peer / row[2],) + row[5:]
                 rows.append(row)
 
-    print_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
-    print()
-    other_load.report()
-    print("Markdown (for bench/RESULTS.md):")
-    print()
-    versions = ", ".join(f"{VERSIONS[k]} {r['version']}" for k, r in reports.items()
-                         if r["version"])
-    print(markdown_preamble(head, versions))
-    print()
+    notes = []
     for bench, text in PROBLEMS.items():
         optimum = (f"optimum {data['logreg'][2]:.15g} by closed-form Newton"
                    if bench == "logreg" and data else "optimum 0")
-        print(f"- `{bench}`: {text}; every solver stops at ‖∇L‖∞ ≤ {GTOL[bench]:g}; "
-              f"{optimum}; peer/nabla = {PEER[bench]} time / nabla time")
-    print()
-    print_markdown_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
+        notes.append(f"- `{bench}`: {text}; every solver stops at ‖∇L‖∞ ≤ {GTOL[bench]:g}; "
+                     f"{optimum}; peer/nabla = {PEER[bench]} time / nabla time")
+    parent.print_results(COLUMNS, [_cells(r) for r in rows], RIGHT,
+                         reports=reports, dists=VERSIONS, notes=notes)
     return 0
 
 

@@ -33,27 +33,11 @@ numpy's OpenBLAS honours OPENBLAS_CORETYPE; the header prints the kernel in use.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from types import SimpleNamespace
 
-from _harness import (
-    OtherLoad,
-    available_cores,
-    dist_version,
-    fmt_us,
-    header,
-    limit_threads,
-    markdown_preamble,
-    measure,
-    one_line,
-    print_markdown_table,
-    print_table,
-    save_report,
-    spawn_worker,
-    timing,
-)
+from _harness import Parent, best_time, dist_version, parse_args, ratio_cell, run_worker, us_cells
 
 N_OPS = 50  # 49 elementwise operations + the final sum
 CHAIN_LEN = 8
@@ -112,6 +96,39 @@ def flat(params):
     return [a for pair in params for a in pair]
 
 
+def sgd_mlp(value_and_grad, params0, x, y):
+    """(step, once) of the MLP for a framework whose ``value_and_grad(params, x, y)`` gives
+    the loss and the gradients as [W, b] pairs: an SGD step on a copy of the parameters."""
+    state = [[[a.copy() for a in pair] for pair in params0]]
+
+    def step():
+        loss, grads = value_and_grad(state[0], x, y)
+        state[0] = [[p - LR * g for p, g in zip(pp, gg, strict=True)]
+                    for pp, gg in zip(state[0], grads, strict=True)]
+        return loss
+
+    def once():
+        loss, grads = value_and_grad(params0, x, y)
+        return loss, flat(grads)
+
+    return step, once
+
+
+def grad_workloads(module, ops):
+    """``chain`` and ``mlp`` (below) for a framework whose ``module.grad`` and
+    ``module.value_and_grad`` work as autograd's do."""
+
+    def chain_fn(x0):
+        g = module.grad(lambda x: chain(ops, x))
+        return lambda: g(x0)
+
+    def mlp(params0, x, y):
+        return sgd_mlp(module.value_and_grad(lambda p, x, y: mlp_loss(ops, p, x, y)),
+                       params0, x, y)
+
+    return {"chain": chain_fn, "mlp": mlp}
+
+
 # ----------------------------------------------------------------------------- frameworks
 # Each loader returns a SimpleNamespace with:
 #   name, version
@@ -139,28 +156,8 @@ def load_nabla():
     ops.relu = lambda h: ops.maximum(h, 0.0)
     ops.stop_gradient = need(nb, "stop_gradient")
 
-    def chain_fn(x0):
-        g = nb.grad(lambda x: chain(ops, x))
-        return lambda: g(x0)
-
-    def mlp(params0, x, y):
-        vg = nb.value_and_grad(lambda p, x, y: mlp_loss(ops, p, x, y))
-        state = [[[a.copy() for a in pair] for pair in params0]]
-
-        def step():
-            loss, grads = vg(state[0], x, y)
-            state[0] = [[p - LR * g for p, g in zip(pp, gg, strict=True)]
-                        for pp, gg in zip(state[0], grads, strict=True)]
-            return loss
-
-        def once():
-            loss, grads = vg(params0, x, y)
-            return loss, flat(grads)
-
-        return step, once
-
     version = getattr(nb, "__version__", None) or dist_version("nabla")
-    return SimpleNamespace(name="nabla", version=version, chain=chain_fn, mlp=mlp)
+    return SimpleNamespace(name="nabla", version=version, **grad_workloads(nb, ops))
 
 
 def load_autograd():
@@ -173,28 +170,8 @@ def load_autograd():
         max=anp.max, relu=lambda h: anp.maximum(h, 0.0), stop_gradient=getval,
     )
 
-    def chain_fn(x0):
-        g = autograd.grad(lambda x: chain(ops, x))
-        return lambda: g(x0)
-
-    def mlp(params0, x, y):
-        vg = autograd.value_and_grad(lambda p, x, y: mlp_loss(ops, p, x, y))
-        state = [[[a.copy() for a in pair] for pair in params0]]
-
-        def step():
-            loss, grads = vg(state[0], x, y)
-            state[0] = [[p - LR * g for p, g in zip(pp, gg, strict=True)]
-                        for pp, gg in zip(state[0], grads, strict=True)]
-            return loss
-
-        def once():
-            loss, grads = vg(params0, x, y)
-            return loss, flat(grads)
-
-        return step, once
-
     return SimpleNamespace(name="autograd", version=dist_version("autograd"),
-                           chain=chain_fn, mlp=mlp)
+                           **grad_workloads(autograd, ops))
 
 
 def load_jax():
@@ -325,23 +302,9 @@ def load_numpy_by_hand():
                  [h2.T @ dz, np.sum(dz, axis=0)]]
         return loss, grads
 
-    def mlp(params0, x, y):
-        state = [[[a.copy() for a in pair] for pair in params0]]
-
-        def step():
-            loss, grads = value_and_grad(state[0], x, y)
-            state[0] = [[p - LR * g for p, g in zip(pp, gg, strict=True)]
-                        for pp, gg in zip(state[0], grads, strict=True)]
-            return loss
-
-        def once():
-            loss, grads = value_and_grad(params0, x, y)
-            return loss, flat(grads)
-
-        return step, once
-
     return SimpleNamespace(name="numpy by hand", version=np.__version__,
-                           chain=lambda x0: lambda: chain_grad(x0), mlp=mlp)
+                           chain=lambda x0: lambda: chain_grad(x0),
+                           mlp=lambda params0, x, y: sgd_mlp(value_and_grad, params0, x, y))
 
 
 # key -> (name in the table, loader); nabla first, the hand-written floor last
@@ -368,93 +331,56 @@ def close(a, ref, rtol) -> tuple[bool, float]:
     return bool(np.allclose(a, ref, rtol=rtol, atol=rtol * scale)), err
 
 
+# ----------------------------------------------------------------------------- worker
+
+
+def load_worker(key: str, threads: int, out: str):
+    """One framework's version and benchmarks, for :func:`_harness.run_worker`; each run
+    leaves ``{key}-{bench}.npz`` (the gradient and, for the MLP, the loss) in ``out`` for
+    the parent to compare."""
+    import numpy as np
+
+    fw = FRAMEWORKS[key][1](threads)
+
+    def run(bench, x0, params0, x, y):
+        if bench == "chain":
+            fn = fw.chain(x0)
+            result = [getattr(fw, "to_numpy", np.asarray)(fn())]
+        else:
+            fn, once = fw.mlp(params0, x, y)
+            loss, grads = once()
+            result = [np.asarray(loss)] + [np.asarray(g) for g in grads]
+        np.savez(os.path.join(out, f"{key}-{bench}.npz"), *result)
+        return fn, {}
+
+    def benchmarks():
+        data = make_data(np)
+        for bench in BENCH_TITLES:
+            yield bench, lambda bench=bench: run(bench, *data)
+
+    return fw.version, benchmarks()
+
+
 # ----------------------------------------------------------------------------- report
 
 
-def run_worker(key: str, threads: int, quick: bool, out: str) -> None:
-    """Measure one framework (in its own process) and leave the results in ``out``.
-
-    Writes ``{key}.json`` (version, status, times) and ``{key}-{bench}.npz`` (the gradient
-    and, for the MLP, the loss) for the parent to compare.
-    """
-    import numpy as np
-
-    target, repeats = timing(quick)
-    report = {"version": "", "status": "", "bench": {}}
-
-    def save():
-        save_report(out, key, report)
-
-    try:
-        fw = FRAMEWORKS[key][1](threads)
-        report["version"] = fw.version
-    except ModuleNotFoundError as e:
-        report["status"] = f"not installed ({e.name})"
-        return save()
-    except Exception as e:  # noqa: BLE001 - a broken peer must not stop the run
-        report["status"] = one_line(f"unavailable: {type(e).__name__}: {e}")
-        return save()
-    save()
-    x0, params0, x, y = make_data(np)
-    for bench in BENCH_TITLES:
-        try:
-            if bench == "chain":
-                fn = fw.chain(x0)
-                result = [getattr(fw, "to_numpy", np.asarray)(fn())]
-            else:
-                fn, once = fw.mlp(params0, x, y)
-                loss, grads = once()
-                result = [np.asarray(loss)] + [np.asarray(g) for g in grads]
-            np.savez(os.path.join(out, f"{key}-{bench}.npz"), *result)
-            best, median = measure(fn, target, repeats)
-            report["bench"][bench] = {"best": best, "median": median}
-        except Exception as e:  # noqa: BLE001 - report and go on
-            report["bench"][bench] = {"error": one_line(f"failed: {type(e).__name__}: {e}")}
-        save()
-
-
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
-    ap.add_argument("--threads", type=int, default=available_cores(),
-                    help="threads for every framework (default: cores available)")
-    ap.add_argument("--only", nargs="+", choices=list(FRAMEWORKS), default=list(FRAMEWORKS),
-                    help="frameworks to run (default: all)")
-    ap.add_argument("--worker", choices=list(FRAMEWORKS), help=argparse.SUPPRESS)
-    ap.add_argument("--out", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
-    limit_threads(args.threads)  # before numpy and the peers are imported
+    args = parse_args(__doc__, FRAMEWORKS, argv)
     if args.worker:
-        run_worker(args.worker, args.threads, args.quick, args.out)
+        run_worker(args.out, args.worker, args.quick,
+                   lambda: load_worker(args.worker, args.threads, args.out))
         return 0
 
-    import tempfile
-
     import numpy as np
 
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="backslashreplace")
-    target, repeats = timing(args.quick)
-    head = header(args.threads)
-    print("\n".join(head))
-    print(f"{'timing':<14} each framework in its own process; best and median of {repeats} "
-          f"loops of ~{target:g} s; ratio = peer / nabla (>1: nabla faster)", flush=True)
-
+    parent = Parent(__file__, args, FRAMEWORKS)
     rows = []  # (bench, name, best, median, per_op, ratio, check, notes)
-    other_load = OtherLoad()
-    with tempfile.TemporaryDirectory(prefix="nabla-bench-") as out:
-        reports = {}
-        for key in args.only:
-            name = FRAMEWORKS[key][0]
-            reports[key] = r = spawn_worker(__file__, key, args.threads, args.quick, out,
-                                            timeout=60 if args.quick else 120,
-                                            benches=BENCH_TITLES)
-            if key != "numpy":
-                print(f"{name:<14} {r['version'] or r['status']}", flush=True)
-        print()
+    with parent.scratch() as out:
+        reports = parent.run_workers(out, timeout=60 if args.quick else 120,
+                                     benches=lambda key: BENCH_TITLES)
         for bench in BENCH_TITLES:
             ref = None  # nabla's gradient, or the first framework's when nabla has none
-            nabla_best = reports.get("nabla", {}).get("bench", {}).get(bench, {}).get("best")
+            nabla_best = best_time(reports, bench)
             for key, r in reports.items():
                 name = FRAMEWORKS[key][0]
                 res = r["bench"].get(bench, {})
@@ -471,18 +397,11 @@ def main(argv=None) -> int:
                              *check(bench, result, ref)))
                 ref = ref or result
 
-    print_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
-    print()
-    other_load.report()
-    print_targets(rows)
-    print()
-    print("Markdown (for bench/RESULTS.md):")
-    print()
-    versions = ", ".join(f"{FRAMEWORKS[k][0].split()[0]} {r['version']}"
-                         for k, r in reports.items() if r["version"] and k != "numpy")
-    print(markdown_preamble(head, versions))
-    print()
-    print_markdown(rows)
+    parent.print_results(COLUMNS, [_cells(r) for r in rows], RIGHT, reports=reports,
+                         dists={k: fw[0].split()[0] for k, fw in FRAMEWORKS.items()},
+                         notes=[f"- `{bench}`: {title.split(': ', 1)[1]}"
+                                for bench, title in BENCH_TITLES.items()],
+                         targets=lambda: print_targets(rows))
     return 0
 
 
@@ -517,19 +436,8 @@ RIGHT = {2, 3, 4, 5}  # right-aligned (numeric) columns
 
 def _cells(row):
     bench, name, best, med, per_op, ratio, check, notes = row
-    return (bench, name,
-            fmt_us(best) if best is not None else "—",
-            fmt_us(med) if med is not None else "—",
-            f"{per_op * 1e6:.2f}" if per_op is not None else "",
-            f"{ratio:.2f}×" if ratio is not None else "",
-            check, notes)
-
-
-def print_markdown(rows) -> None:
-    for bench in BENCH_TITLES:
-        print(f"- `{bench}`: {BENCH_TITLES[bench].split(': ', 1)[1]}")
-    print()
-    print_markdown_table(COLUMNS, [_cells(r) for r in rows], RIGHT)
+    return (bench, name, *us_cells(best, med),
+            f"{per_op * 1e6:.2f}" if per_op is not None else "", ratio_cell(ratio), check, notes)
 
 
 def print_targets(rows) -> None:

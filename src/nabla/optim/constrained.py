@@ -60,6 +60,7 @@ import numpy as np
 
 import nabla.numpy as nnp
 from nabla import tree
+from nabla.optim._vector import Objective
 from nabla.optim.result import OptimizeResult
 from nabla.transforms import value_and_grad
 
@@ -103,52 +104,30 @@ class ConstrainedResult(OptimizeResult):
 # --------------------------------------------------------------------------------------
 
 
-class _Flat:
-    """The leaves of ``x0`` as one float64 vector, and vectors back into its structure."""
-
-    def __init__(self, x0, who):
-        leaves, self.treedef = tree.flatten(x0)
-        if not leaves:
-            raise ValueError(f"{who}: x0 has no numbers in it; give an array or a pytree "
-                             f"of arrays")
-        arrays = []
-        for leaf in leaves:
-            a = np.asarray(leaf)
-            if a.dtype == bool or not (np.issubdtype(a.dtype, np.integer)
-                                       or np.issubdtype(a.dtype, np.floating)):
-                raise TypeError(f"{who}: x0 must hold real numbers, got {leaf!r} "
-                                f"of dtype {a.dtype}")
-            arrays.append(a.astype(np.float64))
-        self.shapes = [a.shape for a in arrays]
-        self.splits = np.cumsum([a.size for a in arrays])[:-1]
-        self.x0 = np.concatenate([a.ravel() for a in arrays])
-        if not np.all(np.isfinite(self.x0)):
-            raise ValueError(f"{who}: x0 must be finite, got {x0!r}")
-
-    def tree(self, v):
-        parts = np.split(v, self.splits)
-        return tree.unflatten(self.treedef, [p.reshape(s)[()]  # a 0-d leaf as a scalar
-                                             for p, s in zip(parts, self.shapes)])
-
-    def vector(self, t):
-        return np.concatenate([np.ravel(np.asarray(leaf, dtype=np.float64))
-                               for leaf in tree.leaves(t)])
+def _start(x0, who):
+    """``x0`` checked, with every leaf as float64 (a 0-d leaf as a scalar): the start of an
+    :class:`~nabla.optim._vector.Objective`. Unlike the unconstrained methods, these
+    accept integer entries, and f always sees float64 whatever the dtypes of ``x0``."""
+    leaves, treedef = tree.flatten(x0)
+    if not leaves:
+        raise ValueError(f"{who}: x0 has no numbers in it; give an array or a pytree "
+                         f"of arrays")
+    arrays = []
+    for leaf in leaves:
+        a = np.asarray(leaf)
+        if a.dtype == bool or not (np.issubdtype(a.dtype, np.integer)
+                                   or np.issubdtype(a.dtype, np.floating)):
+            raise TypeError(f"{who}: x0 must hold real numbers, got {leaf!r} "
+                            f"of dtype {a.dtype}")
+        arrays.append(a.astype(np.float64))
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        raise ValueError(f"{who}: x0 must be finite, got {x0!r}")
+    return tree.unflatten(treedef, [a[()] for a in arrays])
 
 
-class _Objective:
-    """``v ↦ (f, ∇f)`` on the flat vector, counting the calls."""
-
-    def __init__(self, f, flat, who):
-        if not callable(f):
-            raise TypeError(f"{who}: f must be a function, got {type(f).__name__} {f!r}")
-        self.value_and_grad = value_and_grad(f)
-        self.flat = flat
-        self.calls = 0
-
-    def __call__(self, v):
-        self.calls += 1
-        value, g = self.value_and_grad(self.flat.tree(v))
-        return float(value), self.flat.vector(g)
+def _check_function(f, who):
+    if not callable(f):
+        raise TypeError(f"{who}: f must be a function, got {type(f).__name__} {f!r}")
 
 
 # --------------------------------------------------------------------------------------
@@ -279,7 +258,7 @@ def _arc_search(objective, x, fx, g, d, lo, hi):
         xt = np.clip(x + t * d, lo, hi)
         slope = g @ (xt - x)
         if slope < 0:
-            ft, gt = objective(xt)
+            ft, gt = objective.value_and_grad(xt)
             if ft <= fx + _ARMIJO * slope:
                 return xt, ft, gt
         elif not np.any(xt != x):
@@ -303,7 +282,7 @@ def _method(method, who, name="method"):
 def _descend(objective, x, lo, hi, method, maxiter, gtol, ftol, on_step=None):
     """Projected descent from ``x``: ``(x, f, g, nit, status, message, history)``."""
     steps = _LBFGS() if method == "lbfgs" else _SpectralGradient()
-    fx, g = objective(x)
+    fx, g = objective.value_and_grad(x)
     if not np.isfinite(fx):
         return x, fx, g, 0, 2, f"f is not finite at the start (f = {fx})", [(x, fx)]
     history, nit = [(x, fx)], 0
@@ -386,16 +365,18 @@ def minimize_bounded(f, x0, bounds, *, method="lbfgs", maxiter=1000, gtol=1e-5,
     ftol = _check_tolerance(ftol, who, "ftol")
     if callback is not None and not callable(callback):
         raise TypeError(f"{who}: callback must be a function of x or None, got {callback!r}")
-    flat = _Flat(x0, who)
-    objective = _Objective(f, flat, who)
-    lo, hi = _bounds(bounds, flat.x0.size, who)
-    on_step = None if callback is None else (lambda v: bool(callback(flat.tree(v))))
+    start = _start(x0, who)
+    _check_function(f, who)
+    objective = Objective(f, start, who=who)
+    lo, hi = _bounds(bounds, objective.size, who)
+    on_step = None if callback is None else (lambda v: bool(callback(objective.tree(v))))
     x, fx, g, nit, status, message, history = _descend(
-        objective, np.clip(flat.x0, lo, hi), lo, hi, method, maxiter, gtol, ftol, on_step)
+        objective, np.clip(objective.start, lo, hi), lo, hi, method, maxiter, gtol, ftol,
+        on_step)
     return OptimizeResult(
-        x=flat.tree(x), fun=fx, jac=flat.tree(g), nit=nit, nfev=objective.calls,
-        njev=objective.calls, success=status == 0, status=status, message=message,
-        history={"x": [flat.tree(v) for v, _ in history], "fun": [v for _, v in history]})
+        x=objective.tree(x), fun=fx, jac=objective.tree(g), nit=nit, nfev=objective.nfev,
+        njev=objective.njev, success=status == 0, status=status, message=message,
+        history={"x": [objective.tree(v) for v, _ in history], "fun": [v for _, v in history]})
 
 
 # --------------------------------------------------------------------------------------
@@ -505,21 +486,21 @@ def augmented_lagrangian(f, x0, constraints, bounds=None, *, maxiter=50, tol=1e-
     inner_method = _method(inner_method, who, "inner_method")
     maxiter = _check_count(maxiter, who, "maxiter", minimum=1)
     tol = _check_tolerance(tol, who, "tol")
-    if not callable(f):
-        raise TypeError(f"{who}: f must be a function, got {type(f).__name__} {f!r}")
+    _check_function(f, who)
     cons = _Constraints(constraints, who)
-    flat = _Flat(x0, who)
-    lo, hi = _bounds(bounds, flat.x0.size, who)
-    x = np.clip(flat.x0, lo, hi)
+    start = _start(x0, who)
+    flat = Objective(f, start, who=who)  # the vector of x0's entries and back
+    lo, hi = _bounds(bounds, flat.size, who)
+    x = np.clip(flat.start, lo, hi)
     c_eq, c_in = (np.asarray(c, dtype=np.float64) for c in cons.values(flat.tree(x)))
     lam, nu, mu = np.zeros(c_eq.size), np.zeros(c_in.size), _PENALTY_START
     history = {"x": [], "fun": [], "violation": [], "penalty": []}
     calls, previous = 0, np.inf
     for _ in range(maxiter):
-        objective = _Objective(_augmented(f, cons, lam, nu, mu), flat, who)
+        objective = Objective(_augmented(f, cons, lam, nu, mu), start, who=who)
         x, _, g, _, _, _, _ = _descend(objective, x, lo, hi, inner_method, _INNER_MAXITER,
                                        tol * _multiplier_scale(lam, nu), 0.0)
-        calls += objective.calls
+        calls += objective.nfev
         c_eq, c_in = (np.asarray(c, dtype=np.float64) for c in cons.values(flat.tree(x)))
         complementarity = np.minimum(c_in, nu / mu)
         lam, nu = lam - mu * c_eq, np.maximum(0.0, nu - mu * c_in)
