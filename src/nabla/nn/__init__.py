@@ -1,5 +1,40 @@
 """Layer 5: neural networks — modules, layers, activations, losses, training, diagnostics."""
 
+from nabla.nn import activations, init, layers, losses
+from nabla.nn.layers import (
+    MLP,
+    AvgPool2d,
+    BatchNorm,
+    Conv2d,
+    Dropout,
+    Embedding,
+    Flatten,
+    Lambda,
+    LayerNorm,
+    Linear,
+    MaxPool2d,
+    Residual,
+    Sequential,
+)
 from nabla.nn.module import Module
 
-__all__ = ["Module"]
+__all__ = [
+    "Module",
+    "activations",
+    "init",
+    "layers",
+    "losses",
+    "Linear",
+    "Embedding",
+    "Flatten",
+    "Conv2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "LayerNorm",
+    "BatchNorm",
+    "Dropout",
+    "Lambda",
+    "Sequential",
+    "Residual",
+    "MLP",
+]
