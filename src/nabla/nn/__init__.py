@@ -1,6 +1,6 @@
 """Layer 5: neural networks — modules, layers, activations, losses, training, diagnostics."""
 
-from nabla.nn import activations, init, layers, losses
+from nabla.nn import activations, checkpoint, diagnostics, init, layers, losses, metrics, training
 from nabla.nn.layers import (
     MLP,
     AvgPool2d,
@@ -17,9 +17,16 @@ from nabla.nn.layers import (
     Sequential,
 )
 from nabla.nn.module import Module
+from nabla.nn.training import History, fit
 
 __all__ = [
     "Module",
+    "History",
+    "fit",
+    "checkpoint",
+    "diagnostics",
+    "metrics",
+    "training",
     "activations",
     "init",
     "layers",
