@@ -31,16 +31,22 @@ from nabla import tree
 from nabla.core import Tracer
 
 
+_CONFIGURATION_TYPES = (int, float, bool, str, type(None))
+
+
 def _is_parameter(value) -> bool:
     """Whether ``value`` (or something inside it) belongs to the model's pytree."""
+    # Runs for every attribute at every flatten (each grad and update): cheap tests first.
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.dtype.kind in "fc"  # float and complex: np.inexact, without its cost
     if isinstance(value, (Module, Tracer)):
         return True
-    if isinstance(value, (np.ndarray, np.generic)):
-        return np.issubdtype(value.dtype, np.inexact)
+    if isinstance(value, _CONFIGURATION_TYPES):
+        return False
     if isinstance(value, (list, tuple)):
-        return any(_is_parameter(v) for v in value)
+        return any(map(_is_parameter, value))
     if isinstance(value, dict):
-        return any(_is_parameter(v) for v in value.values())
+        return any(map(_is_parameter, value.values()))
     return False
 
 
