@@ -30,7 +30,6 @@ import numpy as np
 from nabla import tree
 from nabla.core import Tracer
 
-
 _CONFIGURATION_TYPES = (int, float, bool, str, type(None))
 
 
