@@ -11,15 +11,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # One stamp per set of extras, rebuilt when pyproject.toml changes.
-$(VENV)/.core: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e .
+$(VENV)/.demo: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[plot,symbolic,ml]'
 	touch $@
 
 $(VENV)/.dev: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-demo: $(VENV)/.core
+demo: $(VENV)/.demo
 	$(BIN)/python -m nabla.tour
 
 test: $(VENV)/.dev

@@ -386,8 +386,12 @@ def _parser():
     p.add_argument("--epochs", type=int, default=None, help="iterations / epochs of training")
     p.add_argument("--seed", type=int, default=0, help="seed of the split and the model")
 
-    sub.add_parser("tour", help="the guided tour of the library",
-                   description="Run the guided tour (python -m nabla.tour).")
+    p = sub.add_parser("tour", help="the guided tour of the library",
+                       description="Run the guided tour and write its HTML report "
+                                   "(python -m nabla.tour).")
+    p.add_argument("--out", default="nabla-tour", help="folder of the report (nabla-tour)")
+    p.add_argument("--only", metavar="NAME", help="run one lesson only")
+    p.add_argument("--quick", action="store_true", help="small sizes: a quick look")
     return parser
 
 
@@ -429,8 +433,10 @@ def main(argv=None):
             return 0
         if args.command == "tour":
             import nabla.tour
-            nabla.tour.main()
-            return 0
+
+            return nabla.tour.main(["--out", args.out, *(["--only", args.only] if args.only
+                                                          else []),
+                                    *(["--quick"] if args.quick else [])])
         with _quiet_numpy():     # a 1/0 on the way is reported as a non-finite result
             if args.command == "diff":
                 return _diff(args, out)

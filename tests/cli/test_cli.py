@@ -158,9 +158,11 @@ def test_train_mlp(capsys):
     assert status == 0 and "MLPClassifier" in out and value(out, "test accuracy:") > 0.8
 
 
-def test_tour(capsys):
-    status, out, _ = run(capsys, "tour")
+def test_tour(capsys, tmp_path):
+    status, out, _ = run(capsys, "tour", "--quick", "--only", "slopes", "--out",
+                         str(tmp_path / "report"))
     assert status == 0 and out.startswith("nabla — calculus for machine learning")
+    assert (tmp_path / "report" / "index.html").exists()
 
 
 # -- help and errors ------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import sys
+
 from nabla.tour import main
 
-main()
+sys.exit(main(sys.argv[1:]))
