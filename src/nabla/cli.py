@@ -311,7 +311,8 @@ def _train(args, out, err):
         model = models.LinearRegression(solver="gd" if args.epochs else "normal", **epochs)
     else:
         cls = models.MLPRegressor if regression else models.MLPClassifier
-        model = cls(hidden_layer_sizes=(64,), random_state=args.seed, **epochs)
+        # a progress bar on the terminal (nabla.nn.fit shows none when output is redirected)
+        model = cls(hidden_layer_sizes=(64,), random_state=args.seed, verbose=True, **epochs)
     print(f"{split!r}", file=out)
     print(f"model: {type(model).__name__}", file=out)
     with warnings.catch_warnings(record=True) as caught, _quiet_numpy():

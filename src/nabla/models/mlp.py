@@ -26,7 +26,8 @@ Solvers (``solver=``):
 
 The weights start from Glorot/Xavier uniform draws (``W ~ U(−a, a)``, ``a =
 √(6/(fan_in + fan_out))``), the biases at 0, from ``random_state``: the same seed gives
-the same network.
+the same network. ``verbose=True`` shows a progress bar while a stochastic solver trains
+(when the output is a terminal).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class _BaseMLP(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=1e-4, batch_size="auto", learning_rate_init=1e-3, max_iter=200,
                  tol=1e-4, n_iter_no_change=10, momentum=0.9, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-8, random_state=None):
+                 epsilon=1e-8, random_state=None, verbose=False):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -104,6 +105,7 @@ class _BaseMLP(BaseEstimator):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.random_state = random_state
+        self.verbose = verbose
 
     # --- checks -------------------------------------------------------------------------
     def _hidden_sizes(self):
@@ -180,7 +182,8 @@ class _BaseMLP(BaseEstimator):
             return plateau["waited"] > self.n_iter_no_change
 
         network, history = train(network, objective, data, optimizer=self._optimizer(),
-                                 epochs=self.max_iter, batch_size=batch, rng=rng, verbose=0,
+                                 epochs=self.max_iter, batch_size=batch, rng=rng,
+                                 verbose=1 if self.verbose else 0,
                                  callback=no_improvement)
         if not history.success:
             raise ValueError(f"{type(self).__name__}: training diverged: {history.message}; "
