@@ -20,10 +20,11 @@ def _floats(y, like):
     return onp.broadcast_to(onp.asarray(y, dtype=float), onp.shape(like)).copy()
 
 
-def function_and_derivative(f, a, b, *, n=400, ax=None):
+def function_and_derivative(f, a, b, *, n=400, name=None, ax=None):
     """Plot f and f' = ``nabla.elementwise_grad(f)`` on [a, b], with n points.
 
-    f'(x) is the slope of f at x: where f' crosses 0, f has a flat tangent.
+    f'(x) is the slope of f at x: where f' crosses 0, f has a flat tangent. ``name`` labels
+    the curves (default: the function's ``__name__``).
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import nabla.numpy as np
@@ -36,9 +37,13 @@ def function_and_derivative(f, a, b, *, n=400, ax=None):
     x = onp.linspace(float(a), float(b), int(n))
     y = _floats(f(x), x)
     dy = _floats(elementwise_grad(f)(x), x)
-    name = _name(f)
-    ax.plot(x, y, color=S.CURVE, lw=2, label=f"{name}(x)")
-    ax.plot(x, dy, color=S.DERIVATIVE, lw=2, ls="--", label=f"{name}'(x)")
+    if name is None:
+        name = _name(f)
+        labels = f"{name}(x)", f"{name}'(x)"
+    else:  # a formula such as "exp(−x²/2)"
+        labels = name, f"d/dx {name}"
+    ax.plot(x, y, color=S.CURVE, lw=2, label=labels[0])
+    ax.plot(x, dy, color=S.DERIVATIVE, lw=2, ls="--", label=labels[1])
     ax.axhline(0.0, color=S.MUTED, lw=0.8)
     S.label(ax, "x", "y", f"{name} and its derivative (nabla.elementwise_grad)")
     return fig

@@ -39,7 +39,7 @@ def run(out, quick=False):
         f = to_function(str(d.result))
         numbers[f"{rule} rule: derivative at x = {AT}"] = float(f(AT))
     bell = to_function(EXAMPLES["chain"])
-    fig = function_and_derivative(bell, -4.0, 4.0)
+    fig = function_and_derivative(bell, -4.0, 4.0, name="exp(−x²/2)")
     figures = [save(fig, out, f"{NAME}-chain.png")]
     numbers["chain rule: nabla.grad of exp(−x²/2) at 1.3"] = float(
         nabla.grad(lambda x: np.exp(-x ** 2 / 2))(AT))
