@@ -28,6 +28,7 @@ from nabla.prob.distributions import (
     Uniform,
 )
 from nabla.prob.mixture import GaussianMixture
+from nabla.prob.mle import MLEResult, fit_mle
 
 __all__ = [
     "Distribution",
@@ -44,5 +45,7 @@ __all__ = [
     "Poisson",
     "Dirichlet",
     "GaussianMixture",
+    "MLEResult",
+    "fit_mle",
     "transforms",
 ]
