@@ -29,6 +29,7 @@ from nabla.prob.distributions import (
 )
 from nabla.prob.mixture import GaussianMixture
 from nabla.prob.mle import MLEResult, fit_mle
+from nabla.prob.vi import ADVIResult, advi
 
 __all__ = [
     "Distribution",
@@ -47,5 +48,7 @@ __all__ = [
     "GaussianMixture",
     "MLEResult",
     "fit_mle",
+    "ADVIResult",
+    "advi",
     "transforms",
 ]
