@@ -15,6 +15,8 @@ it, component by component, within its standard errors.
 1.5
 """
 
+from nabla.rl.reinforce import Reinforce, returns_to_go
 from nabla.rl.tabular import TabularMDP, expected_return, policy, reinforce_gradient
 
-__all__ = ["TabularMDP", "expected_return", "policy", "reinforce_gradient"]
+__all__ = ["Reinforce", "TabularMDP", "expected_return", "policy", "reinforce_gradient",
+           "returns_to_go"]
