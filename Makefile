@@ -28,13 +28,14 @@ test: $(VENV)/.dev
 # The peers (PyTorch CPU, JAX, HIPS autograd, scikit-learn) are installed only for benchmarks. The
 # OpenBLAS overrides of this machine are lifted for the run (they slow a current NumPy).
 bench: $(VENV)/.dev
-	$(BIN)/python -m pip install -q 'torch==2.13.0' jax jaxlib autograd scikit-learn || \
+	$(BIN)/python -m pip install -q 'torch==2.13.0' jax jaxlib autograd scikit-learn gymnasium || \
 	  echo "some peers could not be installed; the benchmark compares with those present"
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/overhead.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/hessian.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/optim.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/nn.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/prob.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/rl.py
 
 docs: $(VENV)/.dev
 	$(BIN)/python -m nabla.numpy.coverage > docs/numpy-coverage.md
