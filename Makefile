@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # One stamp per set of extras, rebuilt when pyproject.toml changes.
 $(VENV)/.demo: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[plot,symbolic,ml]'
+	$(BIN)/python -m pip install -q -e '.[plot,symbolic,ml,rl]'
 	touch $@
 
 $(VENV)/.dev: $(BIN)/python pyproject.toml

@@ -15,6 +15,11 @@ existing axes. matplotlib is imported only when a figure is drawn.
 :func:`gradient_norms`                      ‖∂L/∂θ‖ per layer, log scale
 :func:`decision_boundary`                   a 2-D classifier's regions
 :func:`computation_graph`                   the reverse-mode DAG with values and adjoints
+:func:`density`                             a pdf with its area (``quad``) shaded
+:func:`likelihood_surface`                  log-likelihood contours, MLE and s.e. ellipse
+:func:`mixture_em`                          Gaussian-mixture ellipses and EM's rising ℓ
+:func:`elbo`                                ADVI's ELBO and q against the exact posterior
+:func:`learning_curve`                      episode returns with a moving average
 ==========================================  ==========================================
 
 >>> import matplotlib; matplotlib.use("Agg")
@@ -32,16 +37,28 @@ from nabla.plot.calculus import (
 )
 from nabla.plot.graph import computation_graph, trace_graph
 from nabla.plot.optimization import gradient_field, learning_rates, optimizer_paths
+from nabla.plot.probability import (
+    density,
+    elbo,
+    learning_curve,
+    likelihood_surface,
+    mixture_em,
+)
 from nabla.plot.training import decision_boundary, gradient_norms, training_curves
 
 __all__ = [
     "computation_graph",
     "decision_boundary",
+    "density",
+    "elbo",
     "function_and_derivative",
     "gradient_field",
     "gradient_norms",
     "integration_convergence",
+    "learning_curve",
     "learning_rates",
+    "likelihood_surface",
+    "mixture_em",
     "optimizer_paths",
     "riemann_sum",
     "secant_to_tangent",

@@ -28,6 +28,11 @@ ORDER = (
     "neural_network",
     "vanishing_gradients",
     "random_search",
+    "densities",
+    "likelihood",
+    "mixtures",
+    "variational",
+    "policy_gradient",
 )
 
 
