@@ -159,8 +159,9 @@ class Distribution:
                              f"does not end in the event shape {tuple(self.event_shape)}")
 
     def rsample(self, rng, shape=()):
-        raise NotImplementedError(f"{type(self).__name__} has no reparameterized sampler "
-                                  "(rsample); use sample")
+        # Only the reparameterizable families override this.
+        raise TypeError(f"{type(self).__name__} has no reparameterized sampler (rsample); "
+                        "use sample")
 
     def sample(self, rng, shape=()):
         return np.asarray(concrete(self.rsample(rng, shape)))

@@ -10,23 +10,28 @@
 
 from __future__ import annotations
 
+import abc
+
 from nabla.numpy import exp, expm1, log
 from nabla.scipy import special as sp
 
 __all__ = ["Transform", "ExpTransform", "SoftplusTransform", "SigmoidTransform"]
 
 
-class Transform:
+class Transform(abc.ABC):
     """A bijection: call it for the forward map, ``.inv`` for the inverse."""
 
+    @abc.abstractmethod
     def __call__(self, x):
-        raise NotImplementedError
+        """y = T(x)."""
 
+    @abc.abstractmethod
     def inv(self, y):
-        raise NotImplementedError
+        """x = T⁻¹(y)."""
 
+    @abc.abstractmethod
     def log_abs_det_jacobian(self, x, y):
-        raise NotImplementedError
+        """log |dy/dx|, elementwise."""
 
     def __repr__(self):
         return f"{type(self).__name__}()"
