@@ -92,18 +92,23 @@ _sum = linear(
 )
 
 
+def _traced_input(name, a, out, dtype, where, identity):
+    """The argument of a traced reduction with NumPy's keywords applied: cast to
+    ``dtype``, and entries outside ``where`` replaced by the reduction's ``identity``."""
+    refuse_unsupported(name, out=out)
+    a = as_array(a)
+    if dtype is not None:
+        a = astype(a, dtype)
+    return a if where is None else _masked(a, where, identity)
+
+
 @implements(np.sum)
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
     """Σ of ``a`` over ``axis`` (all axes when None); entries outside ``where`` count as 0."""
     if not has_tracer((a,)):
         return np.sum(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                       **_given(initial=initial, where=where))
-    refuse_unsupported("sum", out=out)
-    a = as_array(a)
-    if dtype is not None:
-        a = astype(a, dtype)
-    if where is not None:
-        a = _masked(a, where, 0.0)
+    a = _traced_input("sum", a, out, dtype, where, 0.0)
     total = _sum(a, axis=normalize_axis(axis, a.ndim), keepdims=keepdims)
     return total if initial is None else total + initial
 
@@ -233,12 +238,7 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where
     if not has_tracer((a,)):
         return np.prod(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims,
                        **_given(initial=initial, where=where))
-    refuse_unsupported("prod", out=out)
-    a = as_array(a)
-    if dtype is not None:
-        a = astype(a, dtype)
-    if where is not None:
-        a = _masked(a, where, 1.0)
+    a = _traced_input("prod", a, out, dtype, where, 1.0)
     axes = normalize_axis(axis, a.ndim)
     if not axes or a.size == 0:
         return _sum(a * 0 + 1, axis=axes, keepdims=keepdims) if a.size == 0 else a
