@@ -11,44 +11,11 @@ for univariate families, ``cdf``. Randomness is explicit: ``sample`` takes a Num
 -0.9189385332046727
 """
 
-from nabla.prob import transforms
-from nabla.prob.distributions import (
-    Bernoulli,
-    Beta,
-    Categorical,
-    Dirichlet,
-    Distribution,
-    Exponential,
-    Gamma,
-    LogNormal,
-    MultivariateNormal,
-    Normal,
-    Poisson,
-    StudentT,
-    Uniform,
-)
+from nabla.prob import distributions, transforms
+from nabla.prob.distributions import *  # noqa: F403  (the twelve families)
 from nabla.prob.mixture import GaussianMixture
 from nabla.prob.mle import MLEResult, fit_mle
 from nabla.prob.vi import ADVIResult, advi
 
-__all__ = [
-    "Distribution",
-    "Normal",
-    "MultivariateNormal",
-    "LogNormal",
-    "Uniform",
-    "Exponential",
-    "Gamma",
-    "Beta",
-    "StudentT",
-    "Bernoulli",
-    "Categorical",
-    "Poisson",
-    "Dirichlet",
-    "GaussianMixture",
-    "MLEResult",
-    "fit_mle",
-    "ADVIResult",
-    "advi",
-    "transforms",
-]
+__all__ = [*distributions.__all__, "GaussianMixture", "MLEResult", "fit_mle", "ADVIResult",
+           "advi", "transforms"]
