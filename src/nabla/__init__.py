@@ -11,7 +11,8 @@ np.float64(4.0)
 """
 
 from nabla import numpy, scipy, tree  # noqa: F401  (they fill the rule registry)
-from nabla.core import UnexpectedTracerError
+from nabla.core import ConcretizationError, UnexpectedTracerError
+from nabla.jit import jit, make_program
 from nabla.numpy.indexing import at
 from nabla.transforms import (
     check_grads,
@@ -33,7 +34,7 @@ from nabla.transforms import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "UnexpectedTracerError",
+    "ConcretizationError",    "UnexpectedTracerError",
     "at",
     "check_grads",
     "custom_jvp",
@@ -45,7 +46,9 @@ __all__ = [
     "jacfwd",
     "jacobian",
     "jacrev",
+    "jit",
     "jvp",
+    "make_program",
     "numpy",
     "stop_gradient",
     "tree",

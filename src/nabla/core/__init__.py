@@ -11,6 +11,14 @@ from nabla.core.primitive import (
 )
 from nabla.core.registry import implements, lookup
 from nabla.core.reverse import ReverseTrace, ReverseTracer, backward
+from nabla.core.staging import (
+    ConcretizationError,
+    Program,
+    StagingTrace,
+    StagingTracer,
+    stage,
+    staging_active,
+)
 from nabla.core.trace import Trace, UnexpectedTracerError, new_trace
 from nabla.core.tracer import Tracer, concrete, example_value, top_trace
 
@@ -18,6 +26,12 @@ __all__ = [
     "BatchTrace",
     "BatchTracer",
     "BatchingError",
+    "ConcretizationError",
+    "Program",
+    "StagingTrace",
+    "StagingTracer",
+    "stage",
+    "staging_active",
     "materialize",
     "MultipleResultsPrimitive",
     "JVPTrace",

@@ -22,8 +22,9 @@ from nabla.core.registry import _table, lookup
 
 
 def concrete(x):
-    """The plain array under any number of tracer levels."""
-    while isinstance(x, Tracer):
+    """The plain array under any number of tracer levels; inside ``jit``, the staged
+    value under them (whose data is not known until the program runs)."""
+    while isinstance(x, Tracer) and not x.staged:
         x = x.value
     return x
 
@@ -32,6 +33,8 @@ def example_value(x):
     """A plain array with the shape, dtype and backend of ``x``, whatever traces it is under
     (for a batch, its first member): what ``zeros_like``-style constructors need."""
     while isinstance(x, Tracer):
+        if x.staged:
+            return x.example
         x = x.batched[0] if hasattr(x, "batched") else x.value
     return x
 
@@ -80,6 +83,7 @@ class Tracer:
     itself an array or a tracer of a lower level."""
 
     __slots__ = ("_trace", "value")
+    staged = False  # True for the placeholders of jit (nabla.core.staging)
     __array_priority__ = 100.0
     __hash__ = None  # like ndarray: mutable-looking, so not hashable
 

@@ -7,6 +7,7 @@ import functools
 import numpy as np
 
 from nabla.core import Tracer, concrete, implements, lookup
+from nabla.core.staging import apply_nondifferentiable
 
 
 def has_tracer(args) -> bool:
@@ -54,7 +55,8 @@ def nondifferentiable(numpy_function):
     """``numpy_function`` applied to the plain values of its arguments.
 
     For functions whose result has no derivative (comparisons, ``sign``, ``argmax``,
-    ``zeros_like``): the result is a plain array, a constant to every transform.
+    ``zeros_like``): the result is a plain array, a constant to every transform. Inside
+    ``jit`` the values are staged, and the call becomes one equation of the program.
     """
 
     @functools.wraps(numpy_function)
@@ -63,7 +65,10 @@ def nondifferentiable(numpy_function):
             [concrete(b) for b in a] if isinstance(a, (list, tuple)) else concrete(a)
             for a in args
         ]
-        return numpy_function(*args, **{k: concrete(v) for k, v in kwargs.items()})
+        kwargs = {k: concrete(v) for k, v in kwargs.items()}
+        if has_tracer(args) or has_tracer(kwargs.values()):
+            return apply_nondifferentiable(numpy_function, args, kwargs)
+        return numpy_function(*args, **kwargs)
 
     wrapper.nondifferentiable = True  # for the coverage report
     implements(numpy_function)(wrapper)
