@@ -40,6 +40,11 @@ when (for the line-search methods) f decreased by less than ten rounding errors,
 when the callback asked to stop. The message says which, and what to change; after a
 divergence ``x`` is the last iterate before it, and ``history`` ends there.
 
+**Derivatives supplied by f.** An ``f`` with methods ``f.value_and_grad(x, *args)`` and
+``f.hessian(x, *args)`` (as :func:`nabla.distributed.objective` returns: the loss over the
+blocks of Dask arrays) is asked for its gradient and Hessian instead of being
+differentiated here, so each evaluation runs where f's data are.
+
 The search runs on the float64 vector of all entries of ``x0``; ``f`` is always called
 with a pytree shaped like ``x0``, each leaf in its own dtype (float32 code runs in
 float32, and ``x`` comes back in float32).
@@ -237,6 +242,7 @@ def _optimize(f, x0, method, sign, args, bounds, constraints, callback, maxiter,
     name, chosen = _method_named(method, who)
     chosen.check(name, options)
     objective = Objective(f, x0, args, sign, who)
+    _use_supplied_derivatives(objective, f, args, sign)
     if maxiter is None:
         maxiter = _FIRST_ORDER_MAXITER if chosen.factory else 200 * objective.size
     lr = chosen.learning_rate(options) if chosen.factory else None
@@ -244,6 +250,24 @@ def _optimize(f, x0, method, sign, args, bounds, constraints, callback, maxiter,
         run = _Run(objective, sign, callback, (gtol, tol, xtol), lr, who)
         run.iterate(chosen.steps, maxiter, options)
     return run.result()
+
+
+def _use_supplied_derivatives(objective, f, args, sign):
+    """Let ``objective`` take f's own ``value_and_grad`` and ``hessian`` (of ``sign·f``)
+    when f has both methods (module docstring)."""
+    if not (callable(getattr(f, "value_and_grad", None)) and callable(getattr(f, "hessian",
+                                                                              None))):
+        return
+
+    def value_and_grad(x):
+        value, gradient = f.value_and_grad(x, *args)
+        return (value, gradient) if sign > 0 else (-value, _negated(gradient))
+
+    def hessian(x):
+        matrix = f.hessian(x, *args)
+        return matrix if sign > 0 else _negated(matrix)
+
+    objective._value_and_grad, objective._hessian = value_and_grad, hessian
 
 
 class _Run:
