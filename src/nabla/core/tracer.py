@@ -184,6 +184,15 @@ class Tracer:
     __pos__ = _call(np.positive)
     __abs__ = _call(np.absolute)
 
+    # --- masks: &, |, ^, ~ on the boolean results of comparisons -------------------------
+    __and__ = _operator(np.bitwise_and)
+    __rand__ = _operator(np.bitwise_and, reflected=True)
+    __or__ = _operator(np.bitwise_or)
+    __ror__ = _operator(np.bitwise_or, reflected=True)
+    __xor__ = _operator(np.bitwise_xor)
+    __rxor__ = _operator(np.bitwise_xor, reflected=True)
+    __invert__ = _call(np.invert)
+
     # --- comparisons: plain boolean arrays ---------------------------------------------
     __lt__ = _operator(np.less)
     __le__ = _operator(np.less_equal)

@@ -61,18 +61,31 @@ def nondifferentiable(numpy_function):
 
     @functools.wraps(numpy_function)
     def wrapper(*args, **kwargs):
-        args = [
-            [concrete(b) for b in a] if isinstance(a, (list, tuple)) else concrete(a)
-            for a in args
-        ]
-        kwargs = {k: concrete(v) for k, v in kwargs.items()}
-        if has_tracer(args) or has_tracer(kwargs.values()):
-            return apply_nondifferentiable(numpy_function, args, kwargs)
-        return numpy_function(*args, **kwargs)
+        return constant(numpy_function, *args, **kwargs)
 
     wrapper.nondifferentiable = True  # for the coverage report
     implements(numpy_function)(wrapper)
     return wrapper
+
+
+def constant(numpy_function, *args, **kwargs):
+    """``numpy_function`` applied to the plain values under any tracers: a result that
+    every transform sees as a constant (a mask, a permutation, a replacement value).
+    Inside ``jit`` those values are staged, and the call is one equation of the program.
+    """
+    args = [[concrete(b) for b in a] if isinstance(a, (list, tuple)) else concrete(a)
+            for a in args]
+    kwargs = {k: concrete(v) for k, v in kwargs.items()}
+    if has_tracer(args) or has_tracer(kwargs.values()):
+        return apply_nondifferentiable(numpy_function, args, kwargs)
+    return numpy_function(*args, **kwargs)
+
+
+def as_index(indices):
+    """Integer indices as an array: the plain values under any tracers (staged inside
+    ``jit``, where they are known only when the program runs)."""
+    indices = concrete(indices)
+    return indices if isinstance(indices, Tracer) else np.asarray(indices)
 
 
 def normalize_axis(axis, ndim):

@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from nabla.core import concrete, elementwise, implements
-from nabla.numpy._api import composite, refuse_unsupported
+from nabla.core import Tracer, concrete, elementwise, example_value, implements
+from nabla.numpy._api import composite, constant, refuse_unsupported
 from nabla.numpy.nondiff import floor, sign, signbit, trunc
 
 __all__ = [
@@ -205,7 +205,12 @@ def where(condition, x=None, y=None):
         return np.nonzero(concrete(condition))
     if x is None or y is None:
         raise ValueError("where needs both x and y, or neither")
-    return _where(np.asarray(concrete(condition), dtype=bool), x, y)
+    condition = concrete(condition)
+    if isinstance(condition, Tracer):  # staged by jit: its value is known only at run time
+        return _where(condition if condition.dtype == bool else condition != 0, x, y)
+    if hasattr(condition, "astype"):  # an array, of whichever backend: it stays there
+        return _where(condition.astype(bool, copy=False), x, y)
+    return _where(np.asarray(condition, dtype=bool), x, y)
 
 
 
@@ -223,8 +228,8 @@ def clip(a, a_min=None, a_max=None, out=None, **kwargs):
 @composite(np.nan_to_num)
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     """``x`` with NaN and ±inf replaced by numbers: derivative 1 at finite entries, else 0."""
-    finite = concrete(np.isfinite(concrete(x)))
-    replaced = np.nan_to_num(concrete(x), copy=True, nan=nan, posinf=posinf, neginf=neginf)
+    finite = np.isfinite(concrete(x))
+    replaced = constant(np.nan_to_num, x, nan=nan, posinf=posinf, neginf=neginf)
     return where(finite, x, replaced)
 
 
@@ -234,7 +239,7 @@ ldexp = _rule(np.ldexp, lambda x, i, ans: exp2(i), None)
 
 def _real_only(name):
     def check(x):
-        if np.iscomplexobj(concrete(x)):
+        if np.iscomplexobj(example_value(x)):
             raise TypeError(f"nabla.numpy.{name}: complex arrays are not supported")
 
     return check

@@ -12,8 +12,8 @@ import operator
 
 import numpy as np
 
-from nabla.core import Tracer, concrete, implements, linear
-from nabla.numpy._api import composite, normalize_axis, refuse_unsupported
+from nabla.core import Tracer, concrete, example_value, implements, linear, variadic
+from nabla.numpy._api import as_index, composite, normalize_axis, refuse_unsupported
 from nabla.numpy.elementwise import maximum, minimum, where
 from nabla.numpy.shape import broadcast_to, ravel
 
@@ -29,11 +29,13 @@ def _is_basic(index) -> bool:
 
 
 def _normalize_index(index):
-    """Plain, hashable-enough index: lists become arrays, tracers are refused."""
+    """Plain, hashable-enough index: lists become arrays, tracers are refused (staged index
+    arrays inside ``jit`` are taken at their staged level, see :func:`getitem`)."""
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     for p in parts:
-        if isinstance(p, Tracer):
+        p = concrete(p)
+        if isinstance(p, Tracer) and not p.staged:
             raise TypeError(
                 "an index must be a plain integer, slice or integer/boolean array, not a "
                 "traced value; compute indices without differentiating them (e.g. with "
@@ -95,10 +97,50 @@ _getitem.batch = _batch_getitem
 _scatter_add.batch = _batch_scatter_add
 
 
+# x[index] where index arrays are staged by jit (known only when the program runs): the
+# arrays are inputs of the primitive, and the index is a template with holes for them.
+_HOLE = object()
+
+
+def _fill(template, arrays):
+    it = iter(arrays)
+    return tuple(next(it) if p is _HOLE else p for p in template)
+
+
+def _gather_vjp(argnum, g, ans, x, *arrays, template):
+    return _scatter(g, *arrays, template=template, shape=x.shape)
+
+
+def _scatter_impl(g, *arrays, template, shape):
+    return _scatter_add_impl(g, _fill(template, arrays), shape)
+
+
+_gather = variadic("gather", lambda x, *arrays, template: x[_fill(template, arrays)],
+                   _gather_vjp, lambda args, tangents, ans, template:
+                   _gather(tangents[0], *args[1:], template=template))
+_scatter = variadic("scatter_add", _scatter_impl,
+                    lambda argnum, g, ans, v, *arrays, template, shape:
+                    _gather(g, *arrays, template=template),
+                    lambda args, tangents, ans, template, shape:
+                    _scatter(tangents[0], *args[1:], template=template, shape=shape))
+
+
 @implements(operator.getitem)
 def getitem(x, index):
     """``x[index]``, differentiable in ``x``."""
-    return _getitem(x, index=_normalize_index(index))
+    index = _normalize_index(index)
+    parts = index if isinstance(index, tuple) else (index,)
+    staged = [p for p in parts if isinstance(p, Tracer)]
+    if staged:
+        template = tuple(_HOLE if isinstance(p, Tracer) else p for p in parts)
+        return _gather(x, *staged, template=template)
+    return _getitem(x, index=index)
+
+
+def _indices(indices):
+    """``as_index``, leaving an index array of another backend (CuPy) where it is."""
+    plain = concrete(indices)
+    return plain if is_foreign(plain) else as_index(plain)
 
 
 @composite(np.take)
@@ -108,7 +150,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     if axis is None:
         a, axis = ravel(a), 0
     axis = normalize_axis(axis, a.ndim)[0]
-    indices = np.asarray(indices)
+    indices = _indices(indices)
     n = a.shape[axis]
     if mode == "wrap":
         indices = indices % n
@@ -122,9 +164,9 @@ def take_along_axis(arr, indices, axis=-1):
     """``arr`` picked at ``indices`` along ``axis``, the other axes matched one to one (the
     companion of ``argsort``/``argmax`` with ``keepdims``)."""
     if axis is None:
-        return ravel(arr)[np.asarray(indices)]
+        return ravel(arr)[_indices(indices)]
     axis = normalize_axis(axis, arr.ndim)[0]
-    indices = np.asarray(indices)
+    indices = _indices(indices)
     grid = np.ogrid[tuple(slice(n) for n in indices.shape)]
     index = tuple(indices if i == axis else np.broadcast_to(grid[i], indices.shape)
                   for i in range(arr.ndim))
@@ -134,13 +176,13 @@ def take_along_axis(arr, indices, axis=-1):
 @composite(np.compress)
 def compress(condition, a, axis=None, out=None):
     """The slices of ``a`` along ``axis`` where ``condition`` holds."""
-    return take(a, np.nonzero(np.asarray(concrete(condition)))[0], axis=axis, out=out)
+    return take(a, np.nonzero(_indices(condition))[0], axis=axis, out=out)
 
 
 @composite(np.extract)
 def extract(condition, arr):
     """The entries of ``arr`` where ``condition`` holds, flattened."""
-    return ravel(arr)[np.ravel(np.asarray(concrete(condition), dtype=bool))]
+    return ravel(arr)[np.ravel(_indices(condition)).astype(bool)]
 
 
 @composite(np.select)
@@ -158,7 +200,7 @@ def select(condlist, choicelist, default=0):
 def bincount(x, /, weights=None, minlength=0):
     """Σ of ``weights`` per value of the non-negative integers ``x``; differentiable in the
     weights (each weight's derivative is the cotangent of its bin)."""
-    x = np.asarray(concrete(x))
+    x = _indices(x)
     if weights is None:
         return np.bincount(x, minlength=minlength)
     n = max(int(x.max(initial=-1)) + 1, minlength)
@@ -183,7 +225,7 @@ class _IndexedUpdate:
     def _placed(self, values, fill, what):
         """``values`` at ``index`` in an array shaped like ``x``, ``fill`` elsewhere; and
         the mask of the updated entries. Refuses indices that name an entry twice."""
-        hits = np.zeros(np.shape(concrete(self.x)), dtype=np.intp)
+        hits = np.zeros_like(example_value(self.x), dtype=np.intp)
         np.add.at(hits, self.index, 1)
         if hits.max(initial=0) > 1:
             raise ValueError(

@@ -26,6 +26,10 @@ __all__ = [
     "logical_or",
     "logical_not",
     "logical_xor",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "invert",
     "isfinite",
     "isnan",
     "isinf",
@@ -86,6 +90,11 @@ logical_and = nondifferentiable(np.logical_and)
 logical_or = nondifferentiable(np.logical_or)
 logical_not = nondifferentiable(np.logical_not)
 logical_xor = nondifferentiable(np.logical_xor)
+# on boolean masks: x & y, x | y, x ^ y, ~x
+bitwise_and = nondifferentiable(np.bitwise_and)
+bitwise_or = nondifferentiable(np.bitwise_or)
+bitwise_xor = nondifferentiable(np.bitwise_xor)
+invert = nondifferentiable(np.invert)
 isfinite = nondifferentiable(np.isfinite)
 isnan = nondifferentiable(np.isnan)
 isinf = nondifferentiable(np.isinf)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy
 from numpy.linalg import LinAlgError
 
-from nabla.core import concrete
+from nabla.core import concrete, example_value
 from nabla.numpy import diagonals as _diagonals
 from nabla.numpy.creation import asarray
 from nabla.numpy.elementwise import where
@@ -26,7 +26,7 @@ def _sym(x):
 
 def _eye(n, like):
     """The identity, made like ``like`` (its dtype and array library)."""
-    return numpy.eye(n, dtype=like.dtype, like=concrete(like))
+    return numpy.eye(n, dtype=like.dtype, like=example_value(like))
 
 
 def _diag(x):
@@ -53,7 +53,7 @@ def _inverse_gaps(w):
 
 def _tril_mask(n, like, k=0):
     """1 on and below diagonal ``k``, 0 above."""
-    return numpy.tri(n, n, k, dtype=like.dtype, like=concrete(like))
+    return numpy.tri(n, n, k, dtype=like.dtype, like=example_value(like))
 
 
 def _assert_stacked_2d(*arrays):
