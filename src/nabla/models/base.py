@@ -18,6 +18,14 @@ Conventions (scikit-learn's):
 - an iterative solver that stops at ``max_iter`` before meeting ``tol`` warns with
   ``sklearn.exceptions.ConvergenceWarning`` and keeps its last iterate.
 
+**Dask arrays.** :class:`~nabla.models.LinearRegression`, :class:`~nabla.models.Ridge`
+and :class:`~nabla.models.LogisticRegression` also fit on Dask arrays X and y (the
+``distributed`` extra), as dask-ml's estimators do: the data stay in their row blocks on
+the workers and every loss, gradient and Hessian is summed over the blocks by
+:mod:`nabla.distributed`. :func:`validate_blocks` checks them as :func:`validate_data`
+checks arrays in memory, block by block (a block with NaN or infinity is named), and
+``predict`` on a Dask X gives a Dask array, computed block by block (:func:`blockwise`).
+
 >>> from nabla.models.base import generator
 >>> generator(0).integers(10, size=3)       # random_state=0 is a seed
 array([8, 6, 5])
@@ -29,6 +37,8 @@ import numbers
 import warnings
 
 import numpy as np
+
+from nabla.distributed import align, check_finite, is_dask, map_reduce
 
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -48,6 +58,7 @@ except ImportError:  # pragma: no cover - scikit-learn < 1.6
 __all__ = [
     "BaseEstimator",
     "ClassifierMixin",
+    "blockwise",
     "ConvergenceWarning",
     "NotFittedError",
     "RegressorMixin",
@@ -59,6 +70,9 @@ __all__ = [
     "check_sample_weight",
     "converged_or_warn",
     "generator",
+    "is_dask",
+    "second_moment",
+    "validate_blocks",
     "validate_data",
 ]
 
@@ -80,6 +94,82 @@ def validate_data(estimator, X, y="no_validation", *, reset=True, **kwargs):
         return _validate_data(estimator, X, reset=reset, **kwargs)
     kwargs.setdefault("y_numeric", False)
     return _validate_data(estimator, X, y, reset=reset, **kwargs)
+
+
+def validate_blocks(estimator, X, y, *, y_numeric=False):
+    """Dask arrays ``X`` (n × d) and ``y`` (n labels or values) checked block by block, as
+    :func:`validate_data` checks them in memory: X as float64, y as given.
+
+    X must be 2-D with at least one row and one feature, numeric (not complex), and y 1-D
+    (an n × 1 column is raveled) with X's row chunks (:func:`nabla.distributed.align`;
+    chunks along the features are merged). One pass over the data checks every block of
+    X (and of a numeric y) for NaN and infinity and names the first bad block. Sets
+    ``n_features_in_``. A check that fails raises ``ValueError``, one of mixed Dask and
+    in-memory data ``TypeError``.
+
+    >>> import dask.array as da
+    >>> from nabla.models import LinearRegression
+    >>> X, y = validate_blocks(LinearRegression(), da.ones((4, 2), chunks=2),
+    ...                        da.ones(4, chunks=2))
+    >>> X.dtype, X.chunks
+    (dtype('float64'), ((2, 2), (2,)))
+    """
+    name = type(estimator).__name__
+    if not (is_dask(X) and is_dask(y)):
+        raise TypeError(f"{name}: X and y must both be Dask arrays or both in memory; got "
+                        f"{type(X).__name__} and {type(y).__name__}: convert with "
+                        "dask.array.from_array(a, chunks=X.chunks[0]) or a.compute()")
+    if X.ndim != 2:
+        raise ValueError(f"{name}: expected a 2-D Dask array X (samples × features), got "
+                         f"{X.ndim} dimensions, shape {X.shape}")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{name}: y must be 1-D (one target per sample), got shape {y.shape}")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name}: X of shape {X.shape} is empty; it needs at least one "
+                         "sample and one feature")
+    if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool) or np.issubdtype(
+            X.dtype, np.complexfloating):
+        raise ValueError(f"{name}: X must hold real numbers, got dtype {X.dtype}")
+    X, y = align(X, y, names=("X", "y"))
+    numeric_y = np.issubdtype(y.dtype, np.number)
+    if y_numeric and not numeric_y:
+        raise ValueError(f"{name}: y must hold numbers, got dtype {y.dtype}")
+    check_finite(X, *([y] if numeric_y else []), names=("X", "y"))
+    if hasattr(estimator, "feature_names_in_"):
+        del estimator.feature_names_in_
+    estimator.n_features_in_ = X.shape[1]
+    return X.astype(np.float64), y
+
+
+def second_moment(X, s=1.0):
+    """``XᵀŜX/n``, Ŝ the diagonal of the sample weights ``s`` (a vector, or one number
+    for all): for a Dask array X (``s`` a number), summed over the blocks on the workers.
+
+    >>> second_moment(np.array([[1.0, 0.0], [1.0, 2.0]]))
+    array([[1., 1.],
+           [1., 2.]])
+    """
+    if is_dask(X):
+        return map_reduce(lambda _, block: block.T @ block, None, X) * s / X.shape[0]
+    return X.T @ (np.reshape(s, (-1, 1)) * X) / len(X)
+
+
+def blockwise(method, X, width=None, dtype=np.float64):
+    """``method(X)`` for an in-memory X; for a Dask X, the lazy Dask array of ``method``
+    applied to each row block: 1-D results, or ``width`` columns when given.
+
+    >>> import dask.array as da
+    >>> blockwise(lambda X: X.sum(axis=1), da.ones((5, 3), chunks=2)).compute()
+    array([3., 3., 3., 3., 3.])
+    """
+    if not is_dask(X):
+        return method(X)
+    X = X.rechunk({1: -1})
+    if width is None:
+        return X.map_blocks(method, drop_axis=1, dtype=dtype)
+    return X.map_blocks(method, chunks=(X.chunks[0], (width,)), dtype=dtype)
 
 
 def check_sample_weight(sample_weight, n_samples):

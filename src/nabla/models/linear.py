@@ -46,12 +46,16 @@ of the loss written in NumPy; the iterations from :func:`nabla.optim.minimize`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.linalg
 
+from nabla.distributed import map_reduce, objective
 from nabla.models.base import (
     BaseEstimator,
     RegressorMixin,
+    blockwise,
     check_choice,
     check_is_fitted,
     check_learning_rate,
@@ -59,6 +63,9 @@ from nabla.models.base import (
     check_sample_weight,
     converged_or_warn,
     generator,
+    is_dask,
+    second_moment,
+    validate_blocks,
     validate_data,
 )
 from nabla.models.solvers import svrg
@@ -84,9 +91,14 @@ def squared_loss(w, batch, lam):
     return value + (0.5 * lam) * (w @ w) if lam else value
 
 
+def _unweighted_loss(w, X, y, lam):
+    """:func:`squared_loss` on one block of rows with every ``ŝᵢ = 1`` (the Dask fit)."""
+    return squared_loss(w, (X, y, 1.0), lam)
+
+
 def _smoothness(X, s, lam):
     """Λ, the largest eigenvalue of ``XᵀŜX/n + λI`` (L's Hessian)."""
-    gram = X.T @ (s[:, None] * X) / len(X)
+    gram = second_moment(X, s)
     return float(np.linalg.eigvalsh(gram)[-1]) + lam if gram.size else lam
 
 
@@ -130,6 +142,8 @@ class _LeastSquares(RegressorMixin, BaseEstimator):
         """
         self._check_params()
         alpha = self._alpha()
+        if is_dask(X) or is_dask(y):
+            return self._fit_blocks(X, y, sample_weight, alpha)
         X, y = validate_data(self, X, y, y_numeric=True)
         n = len(X)
         s = check_sample_weight(sample_weight, n)
@@ -137,9 +151,32 @@ class _LeastSquares(RegressorMixin, BaseEstimator):
             x_mean, y_mean = np.average(X, axis=0, weights=s), np.average(y, weights=s)
         else:
             x_mean, y_mean = np.zeros(X.shape[1]), 0.0
-        Xc, yc = X - x_mean, y - y_mean
         total = float(np.sum(s))
-        lam, s = alpha / total, s * n / total
+        return self._fit_centered(X - x_mean, y - y_mean, s * n / total, alpha / total,
+                                  x_mean, y_mean)
+
+    def _fit_blocks(self, X, y, sample_weight, alpha):
+        """:meth:`fit` on Dask arrays: the means, and every loss, gradient, Hessian and
+        ``X_cᵀX_c`` the solvers need, summed over the row blocks (all ``ŝᵢ = 1``)."""
+        if sample_weight is not None:
+            raise ValueError(f"{type(self).__name__}: sample_weight is not supported with "
+                             "Dask arrays; repeat or drop rows instead, or fit in memory")
+        if self.solver in ("sgd", "minibatch"):
+            raise ValueError(f"{type(self).__name__}: solver={self.solver!r} steps through "
+                             "samples drawn at random, which Dask arrays do not serve row by "
+                             "row; use solver='normal', 'newton' or 'gd' with Dask arrays")
+        X, y = validate_blocks(self, X, y, y_numeric=True)
+        n = X.shape[0]
+        if self.fit_intercept:
+            x_sum, y_sum = map_reduce(lambda _, X, y: (X.sum(axis=0), y.sum()), None, X, y)
+            x_mean, y_mean = x_sum / n, y_sum / n
+        else:
+            x_mean, y_mean = np.zeros(X.shape[1]), 0.0
+        return self._fit_centered(X - x_mean, y - y_mean, 1.0, alpha / n, x_mean, y_mean)
+
+    def _fit_centered(self, Xc, yc, s, lam, x_mean, y_mean):
+        """Solve on centered data with weights ``ŝ`` (a vector, or 1.0 for all) and set the
+        fitted attributes; returns the estimator."""
         with np.errstate(all="ignore"):
             coef, result = self._solve(Xc, yc, s, lam)
         self.coef_ = coef
@@ -160,7 +197,9 @@ class _LeastSquares(RegressorMixin, BaseEstimator):
             if self.solver == "gd":
                 auto = 1.0 / max(_smoothness(X, s, lam), np.finfo(float).tiny)
                 options["lr"] = auto if self.learning_rate == "auto" else self.learning_rate
-            result = minimize(loss, w0, method=self.solver, args=(data,),
+            f, args = ((objective(functools.partial(_unweighted_loss, lam=lam), X, y), ())
+                       if is_dask(X) else (loss, (data,)))
+            result = minimize(f, w0, method=self.solver, args=args,
                               maxiter=self.max_iter, gtol=self.tol, **options)
         else:
             result = self._stochastic(loss, w0, data, lam)
@@ -169,6 +208,9 @@ class _LeastSquares(RegressorMixin, BaseEstimator):
         return np.asarray(result.x, dtype=float), result
 
     def _normal_equations(self, X, y, s, lam):
+        if is_dask(X):
+            A = second_moment(X) + lam * np.eye(X.shape[1])   # summed over the blocks
+            return _least_squares(A, map_reduce(lambda _, X, y: X.T @ y, None, X, y) / len(X))
         root = np.sqrt(s)
         if lam > 0:
             n, d = X.shape
@@ -211,8 +253,11 @@ class _LeastSquares(RegressorMixin, BaseEstimator):
         return result
 
     def predict(self, X):
-        """``Xw + b`` for each row of X (n × d, the d features seen in ``fit``)."""
+        """``Xw + b`` for each row of X (n × d, the d features seen in ``fit``); a Dask array,
+        computed block by block, for a Dask X."""
         check_is_fitted(self)
+        if is_dask(X):
+            return blockwise(self.predict, X)
         X = validate_data(self, X, reset=False)
         return X @ self.coef_ + self.intercept_
 

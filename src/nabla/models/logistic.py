@@ -40,12 +40,16 @@ the ones that sum to zero (as scikit-learn's).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.special
 
+from nabla.distributed import objective
 from nabla.models.base import (
     BaseEstimator,
     ClassifierMixin,
+    blockwise,
     check_choice,
     check_classes,
     check_is_fitted,
@@ -53,6 +57,9 @@ from nabla.models.base import (
     check_number,
     check_sample_weight,
     converged_or_warn,
+    is_dask,
+    second_moment,
+    validate_blocks,
     validate_data,
 )
 from nabla.optim import minimize
@@ -85,6 +92,11 @@ def logistic_objective(params, X, y, s, penalty):
     else:
         losses = special.logsumexp(z, axis=1) - np.sum(y * z, axis=1)
     return np.mean(s * losses) + 0.5 * penalty * np.sum(W * W)
+
+
+def _unweighted_objective(params, X, y, penalty):
+    """F on one block of rows with every ``ŝᵢ = 1``: what the Dask fit sums (mean reduction)."""
+    return logistic_objective(params, X, y, 1.0, penalty)
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -132,30 +144,62 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         check_learning_rate(self, self.learning_rate)
 
     def fit(self, X, y, sample_weight=None):
-        """Fit to ``X`` (n × d) and the class labels ``y``; returns the estimator."""
+        """Fit to ``X`` (n × d) and the class labels ``y``; returns the estimator.
+
+        ``X`` and ``y`` may be Dask arrays (with ``sample_weight=None``): F, its gradient
+        and its Hessian are then sums over the row blocks (:mod:`nabla.distributed`), with
+        the same minimizer as in memory.
+        """
         self._check_params()
+        if is_dask(X) or is_dask(y):
+            return self._fit_blocks(X, y, sample_weight)
         X, y = validate_data(self, X, y)
-        n, d = X.shape
+        n = len(X)
         self.classes_, codes = check_classes(self, y)
         s = check_sample_weight(sample_weight, n)
         check_classes(self, codes[s > 0])  # at least two classes must have weight
         total = float(np.sum(s))
-        s = s * n / total
         penalty = 1.0 / (self.C * total)
         K = len(self.classes_)
         target = codes.astype(float) if K == 2 else np.eye(K)[codes]
+        s = s * n / total
+        return self._minimize(logistic_objective, (X, target, s, penalty), X.shape[1],
+                              penalty, lambda: second_moment(self._augmented(X), s))
+
+    def _fit_blocks(self, X, y, sample_weight):
+        """:meth:`fit` on Dask arrays: F (all ŝᵢ = 1) as a ``nabla.distributed.objective``."""
+        if sample_weight is not None:
+            raise ValueError("LogisticRegression: sample_weight is not supported with Dask "
+                             "arrays; repeat or drop rows instead, or fit in memory")
+        X, y = validate_blocks(self, X, y)
+        labels = np.unique(y.map_blocks(np.unique, dtype=y.dtype).compute())
+        self.classes_, _ = check_classes(self, labels)
+        K = len(self.classes_)
+        target = ((y == self.classes_[1]) if K == 2 else (y[:, None] == self.classes_))
+        penalty = 1.0 / (self.C * X.shape[0])
+        loss = functools.partial(_unweighted_objective, penalty=penalty)
+        f = objective(loss, X, target.astype(float), names=("X", "y"))
+        return self._minimize(f, (), X.shape[1], penalty,
+                              lambda: second_moment(self._augmented(X)))
+
+    def _minimize(self, f, args, d, penalty, moment):
+        """Minimize F, given as ``f(params, *args)``, from zero; ``penalty = 1/(CS)`` and
+        ``moment()`` (``X̃ᵀŜX̃/n``) give the learning rate of ``'gd'``. Sets the fitted
+        attributes and returns the estimator."""
+        K = len(self.classes_)
         shape = (d,) if K == 2 else (d, K)
         params = {"coef": np.zeros(shape)}
         if self.fit_intercept:
             params["intercept"] = np.zeros(shape[1:])
         options = {}
         if self.solver == "gd":
-            options["lr"] = (self._auto_learning_rate(X, s, penalty, K)
+            curvature = 0.25 if K == 2 else 0.5
+            options["lr"] = (1.0 / (curvature * float(np.linalg.eigvalsh(moment())[-1])
+                                    + penalty)
                              if self.learning_rate == "auto" else self.learning_rate)
         with np.errstate(all="ignore"):
-            result = minimize(logistic_objective, params, method=self.solver,
-                              args=(X, target, s, penalty), maxiter=self.max_iter,
-                              gtol=self.tol, **options)
+            result = minimize(f, params, method=self.solver, args=args,
+                              maxiter=self.max_iter, gtol=self.tol, **options)
         converged_or_warn(self, result, " (lr is the learning_rate parameter)"
                           if self.solver == "gd" else "")
         W = np.asarray(result.x["coef"], dtype=float)
@@ -168,23 +212,30 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.optimize_result_ = result
         return self
 
-    def _auto_learning_rate(self, X, s, penalty, K):
-        if self.fit_intercept:
-            X = np.hstack([X, np.ones((len(X), 1))])
-        curvature = 0.25 if K == 2 else 0.5
-        gram = X.T @ (s[:, None] * X) / len(X)
-        return 1.0 / (curvature * float(np.linalg.eigvalsh(gram)[-1]) + penalty)
+    def _augmented(self, X):
+        """``X̃ = [X, 1]`` with an intercept, X without."""
+        if not self.fit_intercept:
+            return X
+        if not is_dask(X):
+            return np.hstack([X, np.ones((len(X), 1))])
+        import dask.array as da
+        return da.concatenate([X, da.ones((len(X), 1), chunks=(X.chunks[0], 1))], axis=1)
 
     def decision_function(self, X):
         """The scores ``z = xᵀW + b``: shape (n,) for two classes (the log-odds of the
-        second), (n, K) otherwise."""
+        second), (n, K) otherwise; a Dask array, computed block by block, for a Dask X."""
         check_is_fitted(self)
+        if is_dask(X):
+            K = len(self.classes_)
+            return blockwise(self.decision_function, X, None if K == 2 else K)
         X = validate_data(self, X, reset=False)
         z = X @ self.coef_.T + self.intercept_
         return z[:, 0] if len(self.classes_) == 2 else z
 
     def predict_proba(self, X):
         """The probability of each class, ``σ(z)`` or ``softmax(z)``: rows sum to 1."""
+        if is_dask(X):
+            return blockwise(self.predict_proba, X, len(self.classes_))
         z = self.decision_function(X)
         if z.ndim == 1:
             p = scipy.special.expit(z)
@@ -193,13 +244,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def predict_log_proba(self, X):
         """The logarithm of :meth:`predict_proba`, computed without underflow."""
+        if is_dask(X):
+            return blockwise(self.predict_log_proba, X, len(self.classes_))
         z = self.decision_function(X)
         if z.ndim == 1:
             return np.column_stack([scipy.special.log_expit(-z), scipy.special.log_expit(z)])
         return scipy.special.log_softmax(z, axis=1)
 
     def predict(self, X):
-        """The most probable class of each row of X."""
+        """The most probable class of each row of X (block by block for a Dask X)."""
+        if is_dask(X):
+            return blockwise(self.predict, X, dtype=self.classes_.dtype)
         z = self.decision_function(X)
         index = (z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)
         return self.classes_[index]
