@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from nabla.core.fit import fit_cotangent
+from nabla.core.primitive import backend_error
 from nabla.core.trace import Trace
 from nabla.core.tracer import Tracer
 from nabla.tree import flatten, unflatten
@@ -139,7 +140,10 @@ class ReverseTrace(Trace):
                 else:
                     lower = True
         # Values of lower levels go back through the primitive to their own traces.
-        ans = prim(*values, **params) if lower else prim.impl(*values, **params)
+        try:
+            ans = prim(*values, **params) if lower else prim.impl(*values, **params)
+        except TypeError as e:
+            raise backend_error(prim.name, values, e) from e
         tape = self.tape
         out = ReverseTracer(self, ans, len(tape), prim, values, params, parents)
         tape.append(out)
@@ -167,6 +171,9 @@ class ReverseTrace(Trace):
             outs = prim(*values, **params)
 
             def bwd(gs):
+                joint = getattr(prim, "joint_vjp", None)
+                if joint is not None:  # a loop: one backward pass gives every cotangent
+                    return joint(gs, outs, *values, **params)
                 return [None if rule is None else rule(gs, outs, *values, **params)
                         for rule in prim.vjps]
 
