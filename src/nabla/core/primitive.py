@@ -24,6 +24,12 @@ A primitive may also carry a **batching rule** (``batch``), used when a whole ba
 tangents or cotangents goes through at once (``jacfwd``, ``jacrev``, ``hessian``):
 elementwise primitives get theirs for free; others fall back to one call per batch member.
 
+An implementation is a NumPy function, and NumPy hands calls on another library's arrays
+(CuPy's) to that library (NEP 13/18), so the data's backend follows the data. Where that
+fails (the library has no such function, or the implementation would convert the data to
+NumPy) the call raises :class:`BackendError`, naming the primitive and the array's type:
+nabla never copies data to the host behind the user's back.
+
 Broadcasting needs no care in the rules: the core sums a cotangent down to its
 argument's shape, broadcasts a tangent up to the result's shape, and casts both to the
 right dtype (so float32 stays float32).
@@ -33,8 +39,50 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 from nabla.core.batching import align_batched
 from nabla.core.tracer import Tracer, top_trace
+
+
+def is_foreign(x) -> bool:
+    """Whether ``x`` is an array of another backend than NumPy (a CuPy array, say): it takes
+    part in NumPy's dispatch (NEP 18) without being an ``ndarray`` or a tracer."""
+    return hasattr(x, "__array_function__") and not isinstance(x, (np.ndarray, np.generic,
+                                                                     Tracer))
+
+
+def backend_name(x) -> str:
+    """The type of the array ``x`` as its library presents it: ``cupy.ndarray`` for a
+    class defined in ``cupy._core.core`` (private modules left out)."""
+    cls = type(x)
+    public = []
+    for part in cls.__module__.split("."):
+        if part.startswith("_"):
+            break
+        public.append(part)
+    return ".".join(public + [cls.__qualname__])
+
+
+class BackendError(TypeError):
+    """A primitive has no implementation for the backend of its arrays."""
+
+
+def backend_error(name, args, error):
+    """The error to raise when primitive ``name`` failed with ``error`` on ``args``: a
+    :class:`BackendError` naming the primitive and the array type when an argument is an
+    array of another backend, else ``error`` itself."""
+    if isinstance(error, BackendError):
+        return error
+    foreign = next((a for a in args if is_foreign(a)), None)
+    if foreign is None:
+        return error
+    return BackendError(
+        f"the primitive {name} has no implementation for arrays of type "
+        f"{backend_name(foreign)}: its NumPy implementation failed with {error}. nabla "
+        "does not copy the data to NumPy implicitly; move it yourself (e.g. x.get()) or "
+        "use functions that this backend implements."
+    )
 
 
 class Primitive:
@@ -62,7 +110,10 @@ class Primitive:
                 if top is None or t.level > top.level:
                     top = t
         if top is None:
-            return self.impl(*args, **params)
+            try:
+                return self.impl(*args, **params)
+            except TypeError as e:
+                raise backend_error(self.name, args, e) from e
         return top.process(self, args, params)
 
     def __repr__(self):
@@ -81,7 +132,10 @@ class MultipleResultsPrimitive(Primitive):
     def __call__(self, *args, **params):
         top = top_trace(args)
         if top is None:
-            return self.impl(*args, **params)
+            try:
+                return self.impl(*args, **params)
+            except TypeError as e:
+                raise backend_error(self.name, args, e) from e
         return top.process_multiple(self, args, params)
 
 

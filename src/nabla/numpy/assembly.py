@@ -13,6 +13,7 @@ import numpy as np
 
 from nabla.core import concrete, materialize, variadic
 from nabla.numpy._api import composite, normalize_axis
+from nabla.numpy._backend import array_like, data_like, first_array
 from nabla.numpy.shape import atleast_1d, atleast_2d, atleast_3d, expand_dims, ravel, reshape
 
 __all__ = [
@@ -63,7 +64,9 @@ _concatenate.batch = _batch_concatenate
 
 
 def _arrays(arrays):
-    return [a if hasattr(a, "ndim") else np.asarray(a) for a in arrays]
+    """The pieces as arrays: numbers and lists join the backend of the array pieces."""
+    like = first_array(arrays)
+    return [array_like(a, like) for a in arrays]
 
 
 @composite(np.concatenate)
@@ -120,10 +123,11 @@ def block(arrays):
         return 1 + depth(x[0]) if isinstance(x, list) else 0
 
     levels = depth(arrays)
+    like = first_array(arrays)
 
     def assemble(x, level):
         if not isinstance(x, list):
-            x = x if hasattr(x, "ndim") else np.asarray(x)
+            x = array_like(x, like)
             return reshape(x, (1,) * (levels - x.ndim) + x.shape) if x.ndim < levels else x
         parts = [assemble(item, level + 1) for item in x]
         return concatenate(parts, axis=-(levels - level))
@@ -248,7 +252,7 @@ def insert(arr, obj, values, axis=None):
     position = int(obj) % (arr.shape[axis] + 1) if obj < 0 else int(obj)
     shape = list(arr.shape)
     shape[axis] = -1
-    values = values if hasattr(values, "ndim") else np.asarray(values, dtype=concrete(arr).dtype)
+    values = values if hasattr(values, "ndim") else data_like(values, arr, dtype=arr.dtype)
     if values.ndim < arr.ndim:
         target = list(arr.shape)
         target[axis] = 1

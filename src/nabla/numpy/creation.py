@@ -1,12 +1,16 @@
 """Making arrays. Constructors from shapes are NumPy's own; ``array``/``asarray`` also
-accept (nested) lists that contain traced values, which they stack."""
+accept (nested) lists that contain traced values, which they stack. An array of another
+backend (CuPy), or a list holding one, is converted by that library itself (NEP 18's
+``like=``), so it stays on its device."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from nabla.core import Tracer, concrete, implements
+from nabla.core import Tracer, example_value, implements
+from nabla.core.primitive import is_foreign
 from nabla.numpy._api import composite
+from nabla.numpy._backend import array_like, first_array
 from nabla.numpy.assembly import stack
 from nabla.numpy.shape import astype
 
@@ -42,15 +46,23 @@ def _contains_tracer(obj) -> bool:
     return isinstance(obj, (list, tuple)) and any(_contains_tracer(o) for o in obj)
 
 
+def _like_foreign(a, kwargs):
+    """``kwargs`` with ``like=`` the first array of another backend in ``a``, if any."""
+    found = first_array(a)
+    return {**kwargs, "like": found} if is_foreign(found) else kwargs
+
+
 @implements(np.asarray)
 def asarray(a, dtype=None, order=None, **kwargs):
     """``a`` as an array; a list holding traced values is stacked, keeping derivatives."""
     if isinstance(a, Tracer):
         return a if dtype is None else astype(a, dtype)
-    if _contains_tracer(a):
-        out = stack([asarray(item) for item in a])
+    if _contains_tracer(a):  # constants in the list join the backend of the traced values
+        like = first_array(a)
+        out = stack([asarray(item if _contains_tracer(item) else array_like(item, like))
+                     for item in a])
         return out if dtype is None else astype(out, dtype)
-    return np.asarray(a, dtype=dtype, order=order, **kwargs)
+    return np.asarray(a, dtype=dtype, order=order, **_like_foreign(a, kwargs))
 
 
 @implements(np.array)
@@ -58,7 +70,8 @@ def array(object, dtype=None, *, copy=True, order="K", ndmin=0, **kwargs):
     """Like ``numpy.array``; a list holding traced values is stacked, keeping derivatives."""
     if isinstance(object, Tracer) or _contains_tracer(object):
         return asarray(object, dtype)
-    return np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin, **kwargs)
+    return np.array(object, dtype=dtype, copy=copy, order=order, ndmin=ndmin,
+                    **_like_foreign(object, kwargs))
 
 
 @composite(np.copy)
@@ -67,29 +80,34 @@ def copy(a, order="K", subok=False):
     return asarray(a)
 
 
-@composite(np.asanyarray)
-def asanyarray(a, dtype=None, order=None, **kwargs):
-    """``asarray``: nabla has no array subclasses to keep."""
-    return asarray(a, dtype)
+def _as_array_kin(numpy_function, doc):
+    """``numpy_function`` (``asanyarray`` and kin): NumPy's own for NumPy data, ``asarray``
+    for traced values (nabla has no subclasses, and layout has no meaning for them) and for
+    arrays of another backend (kept on their device)."""
+
+    @implements(numpy_function)
+    def convert(a, dtype=None, *args, **kwargs):
+        if _contains_tracer(a) or is_foreign(first_array(a)):
+            return asarray(a, dtype)
+        return numpy_function(a, dtype, *args, **kwargs)
+
+    convert.__name__ = convert.__qualname__ = numpy_function.__name__
+    convert.__doc__ = doc
+    return convert
 
 
-@composite(np.ascontiguousarray)
-def ascontiguousarray(a, dtype=None, **kwargs):
-    """``asarray``: memory layout has no meaning for a traced value."""
-    return asarray(a, dtype)
+asanyarray = _as_array_kin(np.asanyarray, "``asarray``: nabla has no array subclasses to keep.")
+ascontiguousarray = _as_array_kin(
+    np.ascontiguousarray, "``asarray``: memory layout has no meaning for a traced value.")
+asfortranarray = _as_array_kin(
+    np.asfortranarray, "``asarray``: memory layout has no meaning for a traced value.")
 
 
-@composite(np.asfortranarray)
-def asfortranarray(a, dtype=None, **kwargs):
-    """``asarray``: memory layout has no meaning for a traced value."""
-    return asarray(a, dtype)
-
-
-@composite(np.asarray_chkfinite)
+@implements(np.asarray_chkfinite)
 def asarray_chkfinite(a, dtype=None, order=None):
     """``asarray``, raising ``ValueError`` if an entry is NaN or infinite."""
-    a = asarray(a, dtype)
-    if not np.all(np.isfinite(concrete(a))):
+    a = asarray(a, dtype, order)
+    if not np.all(np.isfinite(example_value(a))):
         raise ValueError("array must not contain infs or NaNs")
     return a
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nabla.core import concrete
+from nabla.core import concrete, example_value
 from nabla.numpy._api import composite, normalize_axis
+from nabla.numpy._backend import array_like, data_like
 from nabla.numpy.assembly import concatenate
 from nabla.numpy.elementwise import where
 from nabla.numpy.reductions import sum
@@ -33,8 +34,8 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
     if len(parts) > 1:
         shape = list(a.shape)
         shape[axis] = 1
-        parts = [p if np.ndim(concrete(p)) == a.ndim else
-                 np.broadcast_to(p, shape) for p in parts]
+        parts = [array_like(p, a) for p in parts]
+        parts = [p if p.ndim == a.ndim else np.broadcast_to(p, shape) for p in parts]
         a = concatenate(parts, axis=axis)
     for _ in range(n):
         a = _slice(a, axis, 1) - _slice(a, axis, None, -1)
@@ -45,9 +46,8 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
 def ediff1d(ary, to_end=None, to_begin=None):
     """Differences of the flattened array, with optional values at either end."""
     d = diff(ravel(ary))
-    parts = [ravel(p) if hasattr(p, "ndim") else np.ravel(p) for p in (to_begin,)
-             if p is not None] + [d] + [ravel(p) if hasattr(p, "ndim") else np.ravel(p)
-                                        for p in (to_end,) if p is not None]
+    parts = ([ravel(array_like(p, d)) for p in (to_begin,) if p is not None] + [d]
+             + [ravel(array_like(p, d)) for p in (to_end,) if p is not None])
     return concatenate(parts) if len(parts) > 1 else d
 
 
@@ -134,8 +134,8 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     ``x`` (the slope of its segment) and in ``fp``; ``xp`` is taken as fixed."""
     if period is not None:
         raise ValueError("nabla.numpy.interp does not support period on traced values")
-    xp_values = np.asarray(concrete(xp))
-    xv = np.asarray(concrete(x))
+    xp_values = data_like(concrete(xp), x)
+    xv = array_like(concrete(x), fp)
     k = np.clip(np.searchsorted(xp_values, xv, side="right") - 1, 0, len(xp_values) - 2)
     x0, x1 = xp_values[k], xp_values[k + 1]
     f0, f1 = fp[k], fp[k + 1]
@@ -167,7 +167,7 @@ def polyder(p, m=1):
     p = _coefficients(p)
     for _ in range(m):
         n = p.shape[0] - 1
-        p = p[:-1] * np.arange(n, 0, -1) if n > 0 else p[:1] * 0
+        p = p[:-1] * data_like(np.arange(n, 0, -1), p) if n > 0 else p[:1] * 0
     return p
 
 
@@ -178,16 +178,17 @@ def polyint(p, m=1, k=None):
     constants = np.zeros(m) if k is None else np.atleast_1d(np.asarray(k, dtype=float))
     if constants.size == 1 and m > 1:
         constants = np.full(m, constants[0])
+    constants = data_like(constants, p)
     for i in range(m):
         n = p.shape[0]
-        p = concatenate([p / np.arange(n, 0, -1), np.asarray([constants[i]])])
+        p = concatenate([p / data_like(np.arange(n, 0, -1), p), constants[i:i + 1]])
     return p
 
 
 def _aligned(a1, a2):
     a1, a2 = _coefficients(a1), _coefficients(a2)
     n = max(a1.shape[0], a2.shape[0])
-    pad = [np.zeros(n - a.shape[0]) for a in (a1, a2)]
+    pad = [np.zeros_like(example_value(a), shape=(n - a.shape[0],)) for a in (a1, a2)]
     return concatenate([pad[0], a1]), concatenate([pad[1], a2])
 
 
@@ -216,5 +217,5 @@ def vander(x, N=None, increasing=False):
     """The Vandermonde matrix: column j is x^(N−1−j) (or xʲ when ``increasing``)."""
     x = ravel(x)
     n = x.shape[0] if N is None else N
-    powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+    powers = data_like(np.arange(n) if increasing else np.arange(n - 1, -1, -1), x)
     return reshape(x, (-1, 1)) ** powers

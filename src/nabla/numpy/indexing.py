@@ -13,6 +13,7 @@ import operator
 import numpy as np
 
 from nabla.core import Tracer, concrete, example_value, implements, linear, variadic
+from nabla.core.primitive import is_foreign
 from nabla.numpy._api import as_index, composite, normalize_axis, refuse_unsupported
 from nabla.numpy.elementwise import maximum, minimum, where
 from nabla.numpy.shape import broadcast_to, ravel

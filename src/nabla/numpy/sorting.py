@@ -12,6 +12,7 @@ import numpy as np
 
 from nabla.core import concrete
 from nabla.numpy._api import composite, normalize_axis, refuse_unsupported
+from nabla.numpy._backend import data_like
 from nabla.numpy.elementwise import where
 from nabla.numpy.indexing import take_along_axis
 from nabla.numpy.shape import moveaxis, ravel, reshape
@@ -40,7 +41,7 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
 def _quantile(a, q, axis, keepdims, method, ignore_nan):
     if method != "linear":
         raise ValueError(f"nabla.numpy quantiles support method='linear' only, not {method!r}")
-    q = np.asarray(concrete(q), dtype=float)
+    q = data_like(concrete(q), a, dtype=float)
     if np.any((q < 0) | (q > 1)):
         raise ValueError("Quantiles must be in the range [0, 1]")
     if axis is None:
@@ -55,7 +56,7 @@ def _quantile(a, q, axis, keepdims, method, ignore_nan):
         a = where(np.isnan(values), 0.0, a)
         order = np.argsort(np.where(np.isnan(values), np.inf, values), axis=-1, kind="stable")
     else:
-        n = np.full(values.shape[:-1] + (1,), values.shape[-1])
+        n = np.full_like(values, values.shape[-1], shape=values.shape[:-1] + (1,), dtype=int)
         order = np.argsort(values, axis=-1, kind="stable")
     ranked = take_along_axis(a, order, axis=-1)
     position = q.reshape(q.shape + (1,) * ranked.ndim) * (n - 1)  # q-shape + batch + (1,)
@@ -87,7 +88,7 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
                keepdims=False, *, weights=None):
     """The ``q``-th percentiles (``q`` in 0..100) over ``axis``."""
     refuse_unsupported("percentile", out=out, weights=weights)
-    return _quantile(a, np.asarray(concrete(q)) / 100, axis, keepdims, method, ignore_nan=False)
+    return _quantile(a, np.divide(concrete(q), 100), axis, keepdims, method, ignore_nan=False)
 
 
 @composite(np.median, arrays=(0,))
@@ -110,7 +111,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
                   keepdims=False, *, weights=None):
     """``percentile`` of the entries that are not NaN."""
     refuse_unsupported("nanpercentile", out=out, weights=weights)
-    return _quantile(a, np.asarray(concrete(q)) / 100, axis, keepdims, method, ignore_nan=True)
+    return _quantile(a, np.divide(concrete(q), 100), axis, keepdims, method, ignore_nan=True)
 
 
 @composite(np.nanmedian, arrays=(0,))

@@ -35,9 +35,11 @@ import numpy as np
 import scipy.linalg as sla
 
 from nabla.core import Primitive, concrete, implements
+from nabla.core.primitive import is_foreign
 from nabla.numpy import asarray, concatenate, matmul, moveaxis, reshape, swapaxes
 from nabla.numpy import linalg as _numpy_linalg
 from nabla.numpy._api import has_tracer
+from nabla.numpy._backend import with_fallback
 
 __all__ = [
     "solve_triangular",
@@ -70,8 +72,28 @@ def _triangle(a, lower, strict=False):
 
 
 # --- triangular solve ----------------------------------------------------------------
-def _solve_triangular_impl(a, b, trans, lower, unit_diagonal):
+def _solve_triangular_scipy(a, b, trans, lower, unit_diagonal):
     return sla.solve_triangular(a, b, trans=trans, lower=lower, unit_diagonal=unit_diagonal)
+
+
+def _solve_triangular_general(a, b, trans, lower, unit_diagonal):
+    """The same solve as a general one of the triangle that SciPy reads, for backends that
+    have ``linalg.solve`` but no triangular solver (NumPy's functions reach theirs)."""
+    if unit_diagonal:
+        n = a.shape[-1]
+        t = (np.tril(a, -1) if lower else np.triu(a, 1)) + np.eye(n, dtype=a.dtype, like=a)
+    else:
+        t = np.tril(a) if lower else np.triu(a)
+    return np.linalg.solve(np.swapaxes(t, -1, -2) if trans else t, b)
+
+
+_solve_triangular_impl = with_fallback(_solve_triangular_scipy, _solve_triangular_general)
+
+
+def _plain(*arrays):
+    """Whether SciPy can take ``arrays`` as they are: nothing traced, nothing of another
+    backend (which SciPy would convert to NumPy; nabla's primitives keep it on its own)."""
+    return not has_tracer(arrays) and not any(is_foreign(a) for a in arrays)
 
 
 def _op(m, trans):
@@ -144,7 +166,7 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     if trans not in _TRANS:
         raise ValueError(f"solve_triangular: trans must be 0, 1, 2, 'N', 'T' or 'C', "
                          f"got {trans!r}")
-    if not has_tracer((a, b)):
+    if _plain(a, b):
         return sla.solve_triangular(a, b, trans=trans, lower=lower,
                                     unit_diagonal=unit_diagonal, overwrite_b=overwrite_b,
                                     check_finite=check_finite)
@@ -179,7 +201,7 @@ def cholesky(a, lower=False, overwrite_a=False, check_finite=True):
     array([[0.25, 0.  ],
            [0.  , 0.  ]])
     """
-    if not has_tracer((a,)):
+    if _plain(a):
         return sla.cholesky(a, lower=lower, overwrite_a=overwrite_a, check_finite=check_finite)
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"cholesky: a must be a square matrix, got shape {a.shape}")
@@ -214,7 +236,7 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     array([1., 1.])
     """
     c, lower = c_and_lower
-    if not has_tracer((c, b)):
+    if _plain(c, b):
         return sla.cho_solve((c, lower), b, overwrite_b=overwrite_b, check_finite=check_finite)
     y = solve_triangular(c, b, trans=0 if lower else 1, lower=lower)
     return solve_triangular(c, y, trans=1 if lower else 0, lower=lower)
@@ -252,7 +274,7 @@ def expm(A):
     >>> nabla.grad(lambda t: expm(t * numpy.eye(2))[0, 0])(1.0)  # d/dt eᵗ
     np.float64(2.718281828459045)
     """
-    if not has_tracer((A,)):
+    if _plain(A):
         return sla.expm(A)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise ValueError(f"expm: A must be a square matrix, got shape {A.shape}")

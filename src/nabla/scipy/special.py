@@ -70,6 +70,7 @@ from nabla.numpy import (
     where,
 )
 from nabla.numpy._api import composite, normalize_axis
+from nabla.numpy._backend import with_fallback
 
 __all__ = [
     "erf",
@@ -161,8 +162,15 @@ logit = _rule(sc.logit, lambda x, ans: 1 / (x * (1 - x)))
 softplus = _rule(sc.softplus, lambda x, ans: expit(x), name="softplus")  # log(1 + eˣ)
 
 # --- gamma function and its logarithmic derivatives -------------------------------------
+def _polygamma_formula(n, x):
+    """SciPy's own definition of ``polygamma``, from ufuncs: ψ for n = 0, else
+    (−1)ⁿ⁺¹ n! ζ(n + 1, x)."""
+    return np.where(n == 0, sc.psi(x), (-1.0) ** (n + 1) * sc.gamma(n + 1.0) * sc.zeta(n + 1, x))
+
+
 polygamma = implements(sc.polygamma)(elementwise(
-    sc.polygamma, _no_derivative("polygamma", "the order n"),
+    with_fallback(sc.polygamma, _polygamma_formula),
+    _no_derivative("polygamma", "the order n"),
     lambda n, x, ans: polygamma(n + 1, x), name="polygamma"))
 digamma = _rule(sc.digamma, lambda x, ans: polygamma(1, x), name="digamma")
 psi = digamma  # SciPy's other name
@@ -208,7 +216,19 @@ stdtr = _rule(sc.stdtr, _no_derivative("stdtr", "df"),
                                      - (df + 1) / 2 * log1p(t * t / df)))
 
 
-@composite(sc.multigammaln)
+def _composite(scipy_function):
+    """``composite(scipy_function)``, whose fast path (SciPy's function) is taken for NumPy
+    data; SciPy would convert arrays of another backend to NumPy, so for them the
+    composition of nabla's primitives runs instead, on their backend."""
+
+    def decorate(fn):
+        fast = composite(scipy_function)(fn)
+        return implements(scipy_function)(with_fallback(fast, fn))
+
+    return decorate
+
+
+@_composite(sc.multigammaln)
 def multigammaln(a, d):
     """The log of the multivariate gamma function, ``log Γ_d(a) = d(d−1)/4·log π +
     Σⱼ₌₁..d log Γ(a + (1 − j)/2)``, built from ``gammaln`` (``d`` is a plain integer).
@@ -242,7 +262,10 @@ def _softmax_weights(a, ans, axis, keepdims):
 
 _logsumexp = Primitive(
     "logsumexp",
-    lambda a, axis, keepdims: sc.logsumexp(a, axis=axis, keepdims=keepdims),
+    # The argument arrives shifted (its largest entry is 0), so log Σ exp is exact as is.
+    with_fallback(lambda a, axis, keepdims: sc.logsumexp(a, axis=axis, keepdims=keepdims),
+                  lambda a, axis, keepdims: np.log(np.sum(np.exp(a), axis=axis,
+                                                          keepdims=keepdims))),
     (lambda g, ans, a, axis, keepdims:
         _spread(g, a, axis, keepdims) * _softmax_weights(a, ans, axis, keepdims),),
     lambda args, tangents, ans, axis, keepdims: sum(
@@ -260,7 +283,7 @@ def _largest(a, axes):
     return np.where(np.isfinite(m), m, 0.0)
 
 
-@composite(sc.logsumexp)
+@_composite(sc.logsumexp)
 def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """``log Σ b·exp(a)`` over ``axis``, computed without overflow.
 
@@ -310,7 +333,7 @@ def _shifted(x, axis):
     return x - _largest(x, axes), axes
 
 
-@composite(sc.softmax)
+@_composite(sc.softmax)
 def softmax(x, axis=None):
     """``exp(x) / Σ exp(x)`` over ``axis`` (all entries when None), as ``exp(x − m −
     logsumexp(x − m))`` with m the largest entry: never overflows.
@@ -325,7 +348,7 @@ def softmax(x, axis=None):
     return exp(z - _logsumexp(z, axis=axes, keepdims=True))
 
 
-@composite(sc.log_softmax)
+@_composite(sc.log_softmax)
 def log_softmax(x, axis=None):
     """``x − logsumexp(x)`` over ``axis`` (computed as ``(x − m) − logsumexp(x − m)``, m the
     largest entry): the log of the softmax, with no overflow and no ``log(0)`` for very

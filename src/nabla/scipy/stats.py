@@ -58,13 +58,13 @@ def _arr(v):
 
 
 def _positive(where_, name, v):
-    if not np.all(np.asarray(concrete(v)) > 0):
+    if not np.all(np.greater(concrete(v), 0)):
         raise ValueError(f"{where_}: {name} must be positive, got {concrete(v)!r}")
 
 
 def _probability(where_, name, v):
-    c = np.asarray(concrete(v))
-    if not np.all((c >= 0) & (c <= 1)):
+    c = concrete(v)
+    if not np.all(np.greater_equal(c, 0) & np.less_equal(c, 1)):
         raise ValueError(f"{where_}: {name} must be a probability in [0, 1], got {c!r}")
 
 
@@ -73,7 +73,7 @@ def _count(where_, k, loc):
     if isinstance(k, Tracer) or isinstance(loc, Tracer):
         raise TypeError(f"{where_}: k and loc are integers (data), not differentiated; pass "
                         "plain arrays for them.")
-    return np.asarray(k, dtype=float) - np.asarray(loc, dtype=float)
+    return np.subtract(k, loc, dtype=float)
 
 
 def _log(p):
@@ -322,7 +322,7 @@ class _MultivariateNormal(_Distribution):
 
 # --- discrete -------------------------------------------------------------------------
 def _nonnegative_rate(where_, mu):
-    if not np.all(np.asarray(concrete(mu)) >= 0):
+    if not np.all(np.greater_equal(concrete(mu), 0)):
         raise ValueError(f"{where_}: mu must be non-negative, got {concrete(mu)!r}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy
 from numpy.linalg import LinAlgError
 
-from nabla.core import Primitive, concrete, implements
+from nabla.core import Primitive, concrete, example_value, implements
 from nabla.numpy._api import composite, has_tracer
 from nabla.numpy.linalg._algebra import _T, _as_array, _assert_2d, _sym
 from nabla.numpy.linalg.decompositions import svdvals
@@ -96,8 +96,9 @@ def lstsq(a, b, rcond=None):
         rcond = numpy.finfo(a.dtype).eps * max(m, n)
     s = svdvals(a)
     plain_s = concrete(s)
-    rank = numpy.int32(numpy.count_nonzero(plain_s > rcond * plain_s[0]) if plain_s.size
-                       else 0)
+    rank = numpy.count_nonzero(plain_s > rcond * plain_s[0]) if plain_s.size else 0
+    # NumPy counts into a Python int, another backend (CuPy) into an array on its device.
+    rank = rank.astype(numpy.int32) if hasattr(rank, "astype") else numpy.int32(rank)
     x = pinv(a, rcond=rcond) @ b
     if rank == n and m > n:
         r = b - a @ x
@@ -105,5 +106,5 @@ def lstsq(a, b, rcond=None):
         if vector:
             residuals = reshape(residuals, (1,))
     else:
-        residuals = numpy.empty((0,), dtype=a.dtype)
+        residuals = numpy.empty_like(example_value(a), shape=(0,))
     return x, residuals, rank, s
