@@ -65,7 +65,8 @@ import numpy as np
 
 from nabla import tree
 from nabla.core import Tracer
-from nabla.nn.module import Module
+from nabla.core.primitive import is_foreign
+from nabla.nn.module import Module, _to_host
 from nabla.nn.module import _flatten as _module_flatten
 
 __all__ = ["load", "register", "save"]
@@ -339,7 +340,7 @@ def _pack(model):
         if isinstance(leaf, Tracer):
             raise TypeError(f"save: {path} is a traced value; save the model outside of "
                             f"grad, jit and the other transforms")
-        array = np.asarray(leaf)
+        array = _to_host(leaf)  # a GPU array is copied to the host here, explicitly
         if array.dtype.hasobject:
             raise TypeError(f"save: {path} is a {type(leaf).__name__}, which cannot be stored "
                             f"without pickle; checkpoints hold numeric and string arrays only")
@@ -498,7 +499,7 @@ def _load_like(like, arrays, header, path):
                          f"like= has {len(expected)} leaves; it is not the same architecture")
     leaves = []
     for i, (array, leaf, name) in enumerate(zip(arrays, expected, paths)):
-        want = np.asarray(leaf)
+        want = leaf if is_foreign(leaf) else np.asarray(leaf)  # shape and dtype, on any device
         if array.shape != want.shape or array.dtype != want.dtype:
             saved = header["leaves"][i].get("path") if isinstance(header["leaves"][i], dict) \
                 else None
@@ -506,7 +507,9 @@ def _load_like(like, arrays, header, path):
             raise ValueError(f"load: leaf {name!r}{also} has shape {array.shape} and dtype "
                              f"{array.dtype} in {path}, but the model given as like= has "
                              f"shape {want.shape} and dtype {want.dtype} there")
-        leaves.append(_as_kind(array, _leaf_kind(leaf)))
+        # the leaf's backend: a model given on the GPU is loaded onto the GPU
+        leaves.append(np.asarray(array, like=leaf) if is_foreign(leaf)
+                      else _as_kind(array, _leaf_kind(leaf)))
     return treedef.unflatten(leaves)
 
 

@@ -30,6 +30,7 @@ import numpy
 import nabla.numpy as np
 from nabla.core import concrete
 from nabla.nn.activations import log_softmax, softplus
+from nabla.numpy._backend import plain_array
 from nabla.scipy import special
 
 __all__ = [
@@ -149,7 +150,7 @@ def binary_cross_entropy_with_logits(logits, targets, reduction="mean"):
 
 def _pick(log_probs, labels, axis, name):
     """``log_probs`` at the integer ``labels`` along the class ``axis``, one per example."""
-    labels = numpy.asarray(concrete(labels))
+    labels = plain_array(labels)
     axis = axis % log_probs.ndim
     expected = log_probs.shape[:axis] + log_probs.shape[axis + 1:]
     if labels.shape != expected:
@@ -165,7 +166,7 @@ def _pick(log_probs, labels, axis, name):
 
 
 def _is_labels(targets):
-    return numpy.issubdtype(numpy.asarray(concrete(targets)).dtype, numpy.integer)
+    return numpy.issubdtype(plain_array(targets).dtype, numpy.integer)
 
 
 def cross_entropy(logits, targets, axis=-1, reduction="mean"):

@@ -29,6 +29,7 @@ import numpy as np
 
 from nabla import tree
 from nabla.core import Tracer
+from nabla.core.primitive import is_foreign
 
 _CONFIGURATION_TYPES = (int, float, bool, str, type(None))
 
@@ -46,7 +47,39 @@ def _is_parameter(value) -> bool:
         return any(map(_is_parameter, value))
     if isinstance(value, dict):
         return any(map(_is_parameter, value.values()))
+    if is_foreign(value):  # an array of another backend (CuPy)
+        return value.dtype.kind in "fc"
     return False
+
+
+def _to_host(x):
+    """``x`` as a NumPy array: ``x.get()`` for a CuPy array (an explicit copy)."""
+    return x.get() if is_foreign(x) and hasattr(x, "get") else np.asarray(x)
+
+
+def _to_cuda(x):
+    try:
+        import cupy
+    except ImportError:
+        raise ImportError("Module.to('cuda') needs CuPy: pip install nabla[gpu] "
+                          "(cupy-cuda12x) on a machine with a CUDA GPU") from None
+    return cupy.asarray(x)
+
+
+def _converter(device):
+    """The function that moves one parameter array to ``device``."""
+    if isinstance(device, str):
+        named = {"cpu": _to_host, "cuda": _to_cuda, "gpu": _to_cuda}
+        if device.lower() not in named:
+            raise ValueError(f"Module.to: unknown device {device!r}; use 'cpu' or 'cuda', "
+                             "an array module (e.g. cupy), or a function that converts an array")
+        return named[device.lower()]
+    if callable(device):
+        return device
+    if callable(getattr(device, "asarray", None)):
+        return device.asarray
+    raise TypeError(f"Module.to: expected 'cpu', 'cuda', an array module or a converter "
+                    f"function, got {type(device).__name__}")
 
 
 def _flatten(module):
@@ -94,6 +127,17 @@ class Module:
     def num_parameters(self) -> int:
         """The number of scalar parameters."""
         return int(sum(np.size(p) for p in self.parameters()))
+
+    def to(self, device):
+        """A copy of the module with every parameter moved to ``device``: ``"cuda"`` puts
+        them on the GPU as CuPy arrays (``pip install nabla[gpu]``), ``"cpu"`` brings them
+        back as NumPy arrays; an array module (``cupy``) or a function converting one array
+        moves them to any other backend. Like every nabla update it returns a new module:
+        ``model = model.to("cuda")``. Computations then follow the data: ``model(x)``,
+        ``nabla.grad`` and the optimizers run on the parameters' backend.
+        """
+        move = _converter(device)
+        return tree.map(move, self)
 
     def children(self):
         """The sub-modules held directly by this module (in lists and dicts too), by name."""

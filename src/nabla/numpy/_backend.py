@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from nabla.core import example_value
+from nabla.core import concrete, example_value
 from nabla.core.primitive import is_foreign
 
 
@@ -59,3 +59,10 @@ def with_fallback(host_function, formula):
         return formula(*args, **kwargs)
 
     return call
+
+
+def plain_array(x):
+    """The plain value under any tracers, as an array: an array of any backend as it is (a
+    CuPy array stays on its device), a number or a list as a NumPy array."""
+    x = concrete(x)
+    return x if hasattr(x, "dtype") and hasattr(x, "shape") else np.asarray(x)

@@ -11,7 +11,6 @@ by value, each entry is cut to ``[-limit, limit]``, as ``torch.nn.utils.clip_gra
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any
 
@@ -37,8 +36,13 @@ def global_norm(grads: Any) -> float:
     >>> global_norm({'w': np.asarray([3.0, 0.0]), 'b': 4.0})
     5.0
     """
-    return math.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64)))
-                         for g in tree.leaves(grads)))
+    return float(_norm(grads))
+
+
+def _norm(grads):
+    """:func:`global_norm` as a float64 scalar on the gradients' backend (a 0-d CuPy array
+    for gradients on the GPU): nothing is copied to the host."""
+    return np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in tree.leaves(grads)))
 
 
 def clip_by_global_norm(grads: Any, max_norm: float) -> Any:
@@ -52,11 +56,16 @@ def clip_by_global_norm(grads: Any, max_norm: float) -> Any:
     [array([3., 4.], dtype=float32)]
     """
     max_norm = _check_positive(max_norm, "max_norm")
-    norm = global_norm(grads)
+    norm = _norm(grads)
     if not norm > max_norm:  # also leaves NaN gradients as they are, so divergence shows
         return grads
     scale = max_norm / norm
-    return tree.map(lambda g: g * scale, grads)
+    return tree.map(lambda g: _scaled(g, scale), grads)
+
+
+def _scaled(g, scale):
+    """``g·scale`` in the dtype of ``g`` (float32 stays float32, a Python float a float)."""
+    return g * scale.astype(g.dtype) if hasattr(g, "dtype") else type(g)(g * scale)
 
 
 def clip_by_value(grads: Any, limit: float) -> Any:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy
 
 import nabla.numpy as np
-from nabla.core import concrete
 from nabla.nn import init as initializers
 from nabla.nn.module import Module
+from nabla.numpy._backend import plain_array
 
 __all__ = ["Linear", "Embedding", "Flatten"]
 
@@ -101,7 +101,7 @@ class Embedding(Module):
         self.w = rng.standard_normal((self.num_embeddings, self.dim)).astype(dtype)
 
     def __call__(self, indices):
-        indices = numpy.asarray(concrete(indices))
+        indices = plain_array(indices)
         if not numpy.issubdtype(indices.dtype, numpy.integer):
             raise TypeError(f"Embedding: indices must be integers, got dtype {indices.dtype}")
         if indices.size and (indices.min() < 0 or indices.max() >= self.num_embeddings):

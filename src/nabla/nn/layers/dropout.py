@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy
 
-from nabla.core import concrete
 from nabla.nn.layers.dense import check_rng
 from nabla.nn.module import Module
+from nabla.numpy._backend import data_like
 
 __all__ = ["Dropout"]
 
@@ -57,7 +57,8 @@ class Dropout(Module):
                              "Dropout(p, rng=...); call model.eval() to switch it off")
         keep = rng.random(numpy.shape(x)) >= self.p
         scale = 0.0 if self.p == 1 else 1.0 / (1.0 - self.p)
-        return x * (keep * scale).astype(numpy.asarray(concrete(x)).dtype)
+        # The mask is drawn on the host (rng is NumPy's) and copied to the data's backend.
+        return x * data_like(keep * scale, x, dtype=x.dtype)
 
     def extra_repr(self):
         return f"p={self.p}"

@@ -1,0 +1,126 @@
+"""Transforms, a training step, the optimizers and modules on a foreign array backend.
+
+Everything starts from duck arrays (:mod:`tests.backends.duck`) and must end in duck
+arrays equal to what the same computation gives on NumPy: nothing may make an array from a
+bare shape or convert the data to NumPy on the way.
+"""
+
+import numpy
+import pytest
+
+import nabla
+import nabla.numpy as np
+from nabla import nn
+from nabla.optim import optimizers
+from tests.backends.duck import DuckArray, duck, host
+
+rng = numpy.random.default_rng(2)
+
+
+def _same(got, want, rtol=1e-12):
+    got_leaves, want_leaves = nabla.tree.leaves(got), nabla.tree.leaves(want)
+    assert len(got_leaves) == len(want_leaves) > 0
+    for g, w in zip(got_leaves, want_leaves):
+        assert type(g) is DuckArray, f"a result left the duck backend: {type(g).__name__}"
+        numpy.testing.assert_allclose(host(g), w, rtol=rtol, atol=1e-14)
+
+
+def _f(x):
+    return np.sum(np.tanh(x) ** 2 * np.exp(-x)) + np.prod(x[:2]) * np.linalg.norm(x)
+
+
+X = rng.normal(size=4)
+
+
+@pytest.mark.parametrize("transform", [nabla.grad, nabla.jacfwd, nabla.jacrev, nabla.hessian,
+                                       nabla.elementwise_grad])
+def test_transforms_return_duck_arrays(transform):
+    _same(transform(_f)(duck(X)), transform(_f)(X))
+
+
+def test_grad_of_a_pytree_and_hvp_on_duck_arrays():
+    params = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    x = rng.normal(size=(5, 3))
+
+    def loss(p, x):
+        return np.mean((x @ p["w"] + p["b"]) ** 2)
+
+    _same(nabla.value_and_grad(loss)(duck(params), duck(x)),
+          nabla.value_and_grad(loss)(params, x))
+    v = rng.normal(size=4)
+    _same(nabla.hvp(_f, (duck(X),), (duck(v),)), nabla.hvp(_f, (X,), (v,)))
+
+
+def _model():
+    return nn.MLP([3, 8, 4], activation="relu", rng=numpy.random.default_rng(0))
+
+
+DATA = (rng.normal(size=(16, 3)), rng.integers(0, 4, size=16))
+
+
+def _loss(model, batch):
+    x, y = batch
+    return nn.losses.cross_entropy(model(x), y)
+
+
+def _sgd_step(model, batch, optimizer):
+    loss, grads = nabla.value_and_grad(_loss)(model, batch)
+    new, _ = optimizer.update(grads, optimizer.init(model), model)
+    return loss, grads, new
+
+
+def test_one_mlp_training_step_on_duck_arrays():
+    model = _model()
+    on_duck = model.to(duck)
+    assert all(type(p) is DuckArray for p in on_duck.parameters())
+    want = _sgd_step(model, DATA, optimizers.sgd(0.1))
+    got = _sgd_step(on_duck, duck(DATA), optimizers.sgd(0.1))
+    _same(got, want)
+    assert type(got[2]) is nn.MLP
+    back = got[2].to("cpu")
+    assert all(type(p) is numpy.ndarray for p in back.parameters())
+    _same(nabla.tree.map(duck, back), want[2])
+
+
+OPTIMIZERS = [name for name in optimizers.__all__ if name[0].islower()]
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_one_step_of_each_optimizer_on_duck_arrays(name):
+    optimizer = getattr(optimizers, name)(0.05)
+    params = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    grads = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+
+    def two_steps(p, g):
+        state = optimizer.init(p)
+        p, state = optimizer.update(g, state, p)
+        p, state = optimizer.update(g, state, p)
+        assert state.step == 2
+        return p, state.slots
+
+    _same(two_steps(duck(params), duck(grads)), two_steps(params, grads))
+
+
+def test_clipping_stays_on_the_backend():
+    optimizer = optimizers.adam(0.1, clip_norm=0.5, clip_value=0.3)
+    params, grads = {"w": rng.normal(size=3)}, {"w": 3 * rng.normal(size=3)}
+    step = lambda p, g: optimizer.update(g, optimizer.init(p), p)[0]  # noqa: E731
+    _same(step(duck(params), duck(grads)), step(params, grads))
+
+
+def test_checkpoint_saves_to_the_host_and_loads_onto_the_models_backend(tmp_path):
+    model = _model()
+    path = nn.checkpoint.save(model.to(duck), tmp_path / "model.npz")
+    restored = nn.checkpoint.load(path)
+    assert all(type(p) is numpy.ndarray for p in restored.parameters())
+    for got, want in zip(restored.parameters(), model.parameters()):
+        numpy.testing.assert_array_equal(got, want)
+    onto = nn.checkpoint.load(path, like=model.to(duck))
+    _same(onto, model)
+
+
+def test_to_refuses_an_unknown_device():
+    with pytest.raises(ValueError, match="unknown device 'tpu'"):
+        _model().to("tpu")
+    with pytest.raises(TypeError, match="converter function, got int"):
+        _model().to(3)
