@@ -18,6 +18,7 @@ import numpy as np
 import nabla.numpy as nnp
 from nabla import tree
 from nabla.core import example_value
+from nabla.core.primitive import is_foreign
 from nabla.transforms.arguments import prepare, split_args
 from nabla.transforms.batched import over_batch
 from nabla.transforms.forward_mode import jvp
@@ -33,16 +34,22 @@ def _unit_directions(leaves):
     starts = np.cumsum([0] + sizes[:-1]).tolist()
     batches = []
     for x, n, start in zip(leaves, sizes, starts):
-        d = np.zeros_like(example_value(x), shape=(total, n))
-        d[np.arange(start, start + n), np.arange(n)] = 1
+        ref = example_value(x)  # the directions are made on the backend of the values
+        d = np.eye(total, n, -start, dtype=np.result_type(ref),
+                   like=ref if is_foreign(ref) else None)
         batches.append(d.reshape((total,) + np.shape(x)))
     return batches, total, starts, sizes
+
+
+def _empty_batch(x):
+    """A batch of no directions for ``x`` (when there are no inputs or no outputs)."""
+    return np.zeros_like(example_value(x), shape=(0,) + np.shape(x), dtype=float)
 
 
 def _block(batched, start, size, out_shape, in_shape, entries_are_inputs):
     """One Jacobian block, ``out_shape + in_shape``, from the batch rows of one leaf."""
     if size == 0 or math.prod(out_shape) == 0:
-        return np.zeros(out_shape + in_shape, dtype=batched.dtype)
+        return np.zeros_like(batched, shape=out_shape + in_shape)
     rows = batched[start: start + size]
     if entries_are_inputs:  # rows run over input entries, each shaped like the output
         rows = nnp.moveaxis(rows, 0, -1)
@@ -70,7 +77,7 @@ def jacfwd(f, argnums=0):
             return jvp(g, (primals,), (tree.unflatten(in_tree, list(tangents)),))[1]
 
         pushed = over_batch(push, directions, total) if total else [
-            np.zeros((0,) + np.shape(o)) for o in out_leaves]
+            _empty_batch(o) for o in out_leaves]
         blocks = [[_block(t, start, n, np.shape(o), np.shape(x), True)
                    for x, start, n in zip(leaves, starts, sizes)]
                   for o, t in zip(out_leaves, pushed)]
@@ -100,7 +107,7 @@ def jacrev(f, argnums=0):
             return pullback(tree.unflatten(out_tree, list(cotangents)))
 
         pulled = over_batch(pull, directions, total) if total else [
-            np.zeros((0,) + np.shape(x)) for x in leaves]
+            _empty_batch(x) for x in leaves]
         blocks = [[_block(c, start, n, np.shape(o), np.shape(x), False)
                    for x, c in zip(leaves, pulled)]
                   for o, start, n in zip(out_leaves, starts, sizes)]
