@@ -35,6 +35,7 @@ import numpy as np
 
 from nabla import tree
 from nabla.core import Tracer, concrete
+from nabla.core.primitive import is_foreign
 from nabla.numpy import (
     broadcast_to,
     exp,
@@ -46,6 +47,7 @@ from nabla.numpy import (
     sum,
     where,
 )
+from nabla.numpy._backend import data_like, plain_array
 from nabla.scipy import special as sp
 from nabla.scipy.linalg import cholesky, solve_triangular
 
@@ -70,8 +72,9 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 # --- helpers --------------------------------------------------------------------------
 def _c(v):
-    """The concrete values of ``v`` as a NumPy array."""
-    return np.asarray(concrete(v))
+    """The concrete values of ``v`` as an array (of its own backend: CuPy data stays on the
+    GPU)."""
+    return plain_array(v)
 
 
 def _shape(v):
@@ -79,7 +82,7 @@ def _shape(v):
 
 
 def _is_array(v):
-    return isinstance(v, (Tracer, np.ndarray, np.generic))
+    return isinstance(v, (Tracer, np.ndarray, np.generic)) or is_foreign(v)
 
 
 def _params(*values):
@@ -87,15 +90,22 @@ def _params(*values):
     (float64 when there are none), so float32 parameters give float32 results."""
     kinds = [_c(v).dtype for v in values if _is_array(v) and _c(v).dtype.kind == "f"]
     dtype = np.result_type(*kinds) if kinds else np.float64
-    return tuple(v if _is_array(v) and _c(v).dtype.kind == "f" else np.asarray(v, dtype=dtype)
+    like = next((v for v in values if _is_array(v)), None)
+    return tuple(v if _is_array(v) and _c(v).dtype.kind == "f" else _as(v, dtype, like)
                  for v in values)
+
+
+def _as(value, dtype, like):
+    """``value`` as an array of ``dtype`` on the backend of ``like`` (an array's own
+    ``astype`` keeps it where it is; numbers and lists join ``like``)."""
+    return value.astype(dtype) if is_foreign(value) else data_like(value, like, dtype)
 
 
 def _value(value, like):
     """A value as an array of the parameters' dtype unless it is already a float array."""
     if _is_array(value) and _c(value).dtype.kind == "f":
         return value
-    return np.asarray(value, dtype=_c(like).dtype)
+    return _as(value, _c(like).dtype, like)
 
 
 def _positive(where_, name, v):
@@ -551,7 +561,7 @@ def _count_value(name, value, like):
     if isinstance(value, Tracer):
         raise TypeError(f"{name}.log_prob: counts are data, not differentiated; pass a plain "
                         "array")
-    return np.asarray(value, dtype=_c(like).dtype)
+    return _as(value, _c(like).dtype, like)
 
 
 @_register
@@ -689,7 +699,7 @@ class Categorical(Distribution):
         return self._log_probs
 
     def log_prob(self, value):
-        k = np.asarray(concrete(value))
+        k = _c(value)
         n = self.num_categories
         inside = (k >= 0) & (k < n) & (k == np.floor(k))
         k = np.where(inside, k, 0).astype(int)
@@ -757,8 +767,9 @@ class Poisson(Distribution):
         return _full(self.rate, self.batch_shape)
 
     def entropy(self):
-        top = float(np.max(_c(self.rate), initial=0.0))
-        k = np.arange(int(top + 12 * math.sqrt(top) + 40), dtype=self._dtype)
+        top = np.max(_c(self.rate), initial=0.0)
+        terms = int(top + 12 * np.sqrt(top) + 40)  # a size: the one number read from the data
+        k = data_like(np.arange(terms, dtype=self._dtype), self.rate)
         rate = reshape(self.rate, _shape(self.rate) + (1,))
         lp = sp.xlogy(k, rate) - rate - sp.gammaln(k + 1)
         finite = np.isfinite(_c(lp))  # a rate of 0 puts all mass on k = 0
