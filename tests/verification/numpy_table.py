@@ -101,11 +101,6 @@ NONDIFFERENTIABLE.update({
         "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
         "logical_and", "logical_or", "logical_xor", "allclose", "isclose", "array_equal"]
 })
-NONDIFFERENTIABLE.update({
-    name: (numpy.array([True, False, True]), numpy.array([True, True, False])) for name in [
-        "bitwise_and", "bitwise_or", "bitwise_xor"]
-})
-NONDIFFERENTIABLE["invert"] = (numpy.array([True, False]),)
 NONDIFFERENTIABLE["full_like"] = (numpy.ones(3), 2.0)
 NONDIFFERENTIABLE.update({
     name: (numpy.array([[0.5, numpy.nan], [2.0, -0.5]]),) for name in [

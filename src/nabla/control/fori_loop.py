@@ -24,7 +24,7 @@ def fori_loop(lower, upper, body_fun, init_val):
     >>> import nabla
     >>> from nabla.control import fori_loop
     >>> nabla.grad(nabla.jit(lambda x: fori_loop(0, 3, lambda i, v: v * x, 1.0)))(2.0)
-    array(12.)
+    np.float64(12.0)
     """
     if isinstance(lower, Tracer) or isinstance(upper, Tracer):
         def test(state):

@@ -31,7 +31,7 @@ def while_loop(cond_fun, body_fun, init_val):
     >>> import nabla
     >>> from nabla.control import while_loop
     >>> nabla.jit(lambda x: while_loop(lambda v: v < 100.0, lambda v: 3.0 * v, x))(2.0)
-    array(162.)
+    np.float64(162.0)
     """
     if not staging_active():
         val = init_val

@@ -16,6 +16,7 @@ from nabla.core.staging import (
     Program,
     StagingTrace,
     StagingTracer,
+    is_staged,
     stage,
     staging_active,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Program",
     "StagingTrace",
     "StagingTracer",
+    "is_staged",
     "stage",
     "staging_active",
     "materialize",

@@ -36,6 +36,12 @@ def staging_active() -> bool:
     return _open_stagings.get() > 0
 
 
+def is_staged(x) -> bool:
+    """Whether the value under any tracers of ``x`` is staged by ``jit`` (known only when
+    the program runs), so that checks on its data must wait or be skipped."""
+    return isinstance(concrete(x), Tracer)
+
+
 class ConcretizationError(TypeError):
     """A staged value was used where Python needs a concrete one (``if``, ``float``,
     a size, a slice bound)."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nabla.core import concrete, example_value
-from nabla.numpy._api import composite, normalize_axis
+from nabla.core import concrete, example_value, is_staged
+from nabla.numpy._api import composite, constant, normalize_axis
 from nabla.numpy._backend import array_like, data_like
 from nabla.numpy.assembly import concatenate
 from nabla.numpy.elementwise import where
+from nabla.numpy.indexing import getitem
 from nabla.numpy.reductions import sum
 from nabla.numpy.shape import ravel, reshape
 
@@ -135,10 +136,10 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     if period is not None:
         raise ValueError("nabla.numpy.interp does not support period on traced values")
     xp_values = data_like(concrete(xp), x)
-    xv = array_like(concrete(x), fp)
+    xv = concrete(x) if is_staged(x) else array_like(concrete(x), fp)
     k = np.clip(np.searchsorted(xp_values, xv, side="right") - 1, 0, len(xp_values) - 2)
-    x0, x1 = xp_values[k], xp_values[k + 1]
-    f0, f1 = fp[k], fp[k + 1]
+    x0, x1 = constant(np.take, xp_values, k), constant(np.take, xp_values, k + 1)
+    f0, f1 = getitem(fp, k), getitem(fp, k + 1)  # fp may be a plain array, k staged
     t = (x - x0) / (x1 - x0)
     result = f0 + t * (f1 - f0)
     below, above = xv < xp_values[0], xv > xp_values[-1]

@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 
-from nabla.core import Tracer, concrete, example_value, implements, linear, variadic
+from nabla.core import Tracer, concrete, example_value, implements, is_staged, linear, variadic
 from nabla.core.primitive import is_foreign
 from nabla.numpy._api import as_index, composite, normalize_axis, refuse_unsupported
 from nabla.numpy.elementwise import maximum, minimum, where
@@ -35,8 +35,9 @@ def _normalize_index(index):
     parts = index if isinstance(index, tuple) else (index,)
     out = []
     for p in parts:
-        p = concrete(p)
-        if isinstance(p, Tracer) and not p.staged:
+        if isinstance(p, Tracer) and is_staged(p):
+            p = concrete(p)  # inside jit: an index array known when the program runs
+        elif isinstance(p, Tracer):
             raise TypeError(
                 "an index must be a plain integer, slice or integer/boolean array, not a "
                 "traced value; compute indices without differentiating them (e.g. with "

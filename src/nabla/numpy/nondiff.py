@@ -26,10 +26,6 @@ __all__ = [
     "logical_or",
     "logical_not",
     "logical_xor",
-    "bitwise_and",
-    "bitwise_or",
-    "bitwise_xor",
-    "invert",
     "isfinite",
     "isnan",
     "isinf",
@@ -90,7 +86,8 @@ logical_and = nondifferentiable(np.logical_and)
 logical_or = nondifferentiable(np.logical_or)
 logical_not = nondifferentiable(np.logical_not)
 logical_xor = nondifferentiable(np.logical_xor)
-# on boolean masks: x & y, x | y, x ^ y, ~x
+# x & y, x | y, x ^ y, ~x on the boolean masks that comparisons give (not exported: they
+# exist for the operators and for NumPy's dispatch; an integer array has no derivative)
 bitwise_and = nondifferentiable(np.bitwise_and)
 bitwise_or = nondifferentiable(np.bitwise_or)
 bitwise_xor = nondifferentiable(np.bitwise_xor)

@@ -127,6 +127,8 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
         count = math.prod(a.shape[i] for i in axes)
     else:
         count = np.sum(np.broadcast_to(concrete(where), a.shape), axis=axes, keepdims=keepdims)
+        if np.issubdtype(a.dtype, np.floating):  # an integer count would promote float32
+            count = count.astype(a.dtype)
     return sum(a, axes, dtype=dtype, keepdims=keepdims, where=where) / count
 
 
@@ -396,7 +398,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     ddof = ddof if correction is None else correction
     counted = ~np.isnan(concrete(a))
     axes = normalize_axis(axis, a.ndim)
-    n = np.sum(counted, axis=axes, keepdims=True)
+    n = np.sum(counted, axis=axes, keepdims=True).astype(a.dtype)
     centered = _without_nan(a - nanmean(a, axes, keepdims=True), 0.0)
     total = sum(centered * centered, axes, keepdims=True) / (n - ddof)
     return total if keepdims else _reshape(total, shape=tuple(

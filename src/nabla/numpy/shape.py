@@ -12,7 +12,7 @@ import numpy as np
 
 from nabla.core import concrete, implements, linear
 from nabla.core.fit import sum_to_shape
-from nabla.numpy._api import composite, has_tracer, normalize_axis
+from nabla.numpy._api import composite, constant, has_tracer, normalize_axis
 
 __all__ = [
     "reshape",
@@ -140,7 +140,7 @@ def astype(x, dtype, /, *, copy=True, device=None):
     if not has_tracer((x,)):
         return x.astype(dtype)
     if not np.issubdtype(dtype, np.inexact):
-        return concrete(x).astype(dtype)
+        return constant(np.astype, x, dtype)
     return _astype(x, dtype=dtype)
 
 

@@ -57,7 +57,7 @@ import math
 import numpy as np
 import scipy.special as sc
 
-from nabla.core import Primitive, concrete, elementwise, implements
+from nabla.core import Primitive, concrete, elementwise, implements, is_staged
 from nabla.numpy import (
     asarray,
     broadcast_to,
@@ -140,7 +140,7 @@ def _no_derivative(function, argument):
 def _x_over(x, y):
     """``x / y`` as the y-derivative of ``x·log(y)``: 0 where x = 0, even where y = 0."""
     corner = (x == 0) & (y == 0)
-    if np.any(corner):
+    if is_staged(corner) or np.any(corner):
         y = where(corner, 1.0, y)
     return x / y
 
@@ -237,7 +237,7 @@ def multigammaln(a, d):
     >>> float(nabla.grad(lambda a: multigammaln(a, 2))(3.0))  # ψ(3) + ψ(5/2)
     1.6259409757437102
     """
-    if not np.all(concrete(a) > (d - 1) / 2):
+    if not is_staged(a) and not np.all(concrete(a) > (d - 1) / 2):
         raise ValueError(f"multigammaln: a must be greater than (d - 1)/2 = {(d - 1) / 2}")
     total = d * (d - 1) / 4 * math.log(math.pi)
     for j in range(1, d + 1):
@@ -255,7 +255,7 @@ def _spread(y, a, axis, keepdims):
 
 def _softmax_weights(a, ans, axis, keepdims):
     """``exp(a − logsumexp(a))``: the derivative of log-sum-exp, never above 1."""
-    if not np.all(np.isfinite(concrete(ans))):
+    if is_staged(ans) or not np.all(np.isfinite(concrete(ans))):
         ans = where(np.isfinite(concrete(ans)), ans, 0.0)  # all −inf: weights 0, not nan
     return exp(a - _spread(ans, a, axis, keepdims))
 

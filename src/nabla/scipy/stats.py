@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from nabla.core import Tracer, concrete
+from nabla.core import Tracer, concrete, is_staged
 from nabla.numpy import asarray, exp, log, log1p, reshape, sum, where
 from nabla.scipy import special as sp
 from nabla.scipy.linalg import cholesky, solve_triangular
@@ -58,13 +58,14 @@ def _arr(v):
 
 
 def _positive(where_, name, v):
-    if not np.all(np.greater(concrete(v), 0)):
+    # Inside jit the values are not known yet: as in SciPy, a bad one then gives nan.
+    if not is_staged(v) and not np.all(np.greater(concrete(v), 0)):
         raise ValueError(f"{where_}: {name} must be positive, got {concrete(v)!r}")
 
 
 def _probability(where_, name, v):
     c = concrete(v)
-    if not np.all(np.greater_equal(c, 0) & np.less_equal(c, 1)):
+    if not is_staged(v) and not np.all(np.greater_equal(c, 0) & np.less_equal(c, 1)):
         raise ValueError(f"{where_}: {name} must be a probability in [0, 1], got {c!r}")
 
 
@@ -84,7 +85,7 @@ def _log(p):
 
 def _inside(mask, value, outside):
     """``value`` where ``mask`` holds, the constant ``outside`` elsewhere."""
-    if np.all(mask):
+    if not is_staged(mask) and np.all(mask):
         return value
     return where(mask, value, outside)
 
@@ -322,7 +323,7 @@ class _MultivariateNormal(_Distribution):
 
 # --- discrete -------------------------------------------------------------------------
 def _nonnegative_rate(where_, mu):
-    if not np.all(np.greater_equal(concrete(mu), 0)):
+    if not is_staged(mu) and not np.all(np.greater_equal(concrete(mu), 0)):
         raise ValueError(f"{where_}: mu must be non-negative, got {concrete(mu)!r}")
 
 
