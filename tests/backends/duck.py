@@ -8,11 +8,12 @@ into NumPy behind the user's back:
 
 * ``numpy.asarray(duck)`` (``__array__``), ``float(duck)``, ``complex(duck)`` raise
   ``TypeError``; only the explicit :meth:`DuckArray.get` (CuPy's name) gives the host array;
-* a floating-point host array of one or more dimensions mixed into its arithmetic raises
-  ``TypeError``, as a CuPy array refuses a NumPy operand. Host integer and boolean arrays
-  (indices and masks, which CuPy takes in indexing) and host scalars are accepted, and
-  so are host arrays inside :func:`host_constants_allowed` (for test cases that bring
-  host constants of their own).
+* a host array of one or more dimensions as an operand of its ufuncs (arithmetic,
+  comparisons), or a floating-point one anywhere, raises ``TypeError``, as a CuPy array
+  refuses a NumPy operand. Host integer and boolean arrays are accepted as indices
+  (``x[idx]``, ``take``, ``ufunc.at``), as CuPy takes them, and host scalars everywhere;
+  inside :func:`host_constants_allowed` (for test cases that bring host constants of
+  their own) host arrays are accepted too.
 
 So a computation that starts from duck arrays and ends in a plain ``ndarray``, or fails,
 has made an array from a bare shape or converted the data somewhere on the way.
@@ -64,6 +65,14 @@ def _unwrap(x):
             "DuckArray computation; a foreign backend does not take host data implicitly"
         )
     return _through_containers(_unwrap, x)
+
+
+def _refuse_host_operand(x):
+    """A host array of any dtype as an operand of arithmetic: refused, as CuPy refuses it
+    (host integer and boolean arrays pass only as indices)."""
+    if type(x) is np.ndarray and x.ndim and not _host_constants.get():
+        raise TypeError(f"a host ndarray of shape {x.shape} and dtype {x.dtype} was an "
+                        "operand of a DuckArray ufunc; a foreign backend does not take it")
 
 
 def wrap(x):
@@ -176,6 +185,10 @@ class DuckArray:
         if not self._ours(inputs + tuple(kwargs.get("out", ()))):
             return NotImplemented  # e.g. a tracer: let it handle the call
         out = kwargs.get("out")
+        # ufunc.at(a, indices, b): the indices may be host arrays, as in indexing
+        operands = inputs[:1] + inputs[2:] if method == "at" else inputs
+        for x in operands:
+            _refuse_host_operand(x)
         result = getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))
         if out is not None:
             return out[0] if len(out) == 1 else out

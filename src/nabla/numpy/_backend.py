@@ -66,3 +66,10 @@ def plain_array(x):
     CuPy array stays on its device), a number or a list as a NumPy array."""
     x = concrete(x)
     return x if hasattr(x, "dtype") and hasattr(x, "shape") else np.asarray(x)
+
+
+def like_of(x):
+    """The keyword arguments that make a NumPy constructor (``eye``, ``tri``, ``arange``)
+    build on the backend of ``x``: ``{"like": ...}`` for another backend, ``{}`` for NumPy."""
+    ref = example_value(x)
+    return {"like": ref} if is_foreign(ref) else {}

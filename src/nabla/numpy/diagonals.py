@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nabla.core import concrete
 from nabla.numpy._api import composite, normalize_axis
+from nabla.numpy._backend import like_of
 from nabla.numpy.elementwise import where
 from nabla.numpy.indexing import _scatter_add
 from nabla.numpy.reductions import sum
@@ -58,8 +58,10 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 
 
 def _triangle(m, k, lower):
-    n, p = concrete(m).shape[-2:]
-    mask = np.tri(n, p, k, dtype=bool) if lower else ~np.tri(n, p, k - 1, dtype=bool)
+    n, p = m.shape[-2:]
+    like = like_of(m)  # the mask is made on the data's backend
+    mask = np.tri(n, p, k, dtype=bool, **like) if lower else ~np.tri(n, p, k - 1, dtype=bool,
+                                                                     **like)
     return where(mask, m, 0.0)
 
 

@@ -704,7 +704,7 @@ class Categorical(Distribution):
         inside = (k >= 0) & (k < n) & (k == np.floor(k))
         k = np.where(inside, k, 0).astype(int)
         shape = np.broadcast_shapes(k.shape, self.batch_shape)
-        onehot = np.broadcast_to(k, shape)[..., None] == np.arange(n)
+        onehot = np.broadcast_to(k, shape)[..., None] == data_like(np.arange(n), k)
         lp = sum(where(onehot, self._log_probs, 0.0), axis=-1)
         return _inside(np.broadcast_to(inside, shape), lp, -np.inf)
 

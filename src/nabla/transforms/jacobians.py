@@ -18,7 +18,7 @@ import numpy as np
 import nabla.numpy as nnp
 from nabla import tree
 from nabla.core import example_value
-from nabla.core.primitive import is_foreign
+from nabla.numpy._backend import like_of
 from nabla.transforms.arguments import prepare, split_args
 from nabla.transforms.batched import over_batch
 from nabla.transforms.forward_mode import jvp
@@ -34,9 +34,8 @@ def _unit_directions(leaves):
     starts = np.cumsum([0] + sizes[:-1]).tolist()
     batches = []
     for x, n, start in zip(leaves, sizes, starts):
-        ref = example_value(x)  # the directions are made on the backend of the values
-        d = np.eye(total, n, -start, dtype=np.result_type(ref),
-                   like=ref if is_foreign(ref) else None)
+        # the directions are made on the backend of the values
+        d = np.eye(total, n, -start, dtype=np.result_type(example_value(x)), **like_of(x))
         batches.append(d.reshape((total,) + np.shape(x)))
     return batches, total, starts, sizes
 
