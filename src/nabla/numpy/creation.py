@@ -5,8 +5,12 @@ backend (CuPy), or a list holding one, is converted by that library itself (NEP 
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import numpy as np
 
+from nabla import tree
 from nabla.core import Tracer, concrete, implements
 from nabla.core.primitive import is_foreign
 from nabla.numpy._api import composite
@@ -113,18 +117,33 @@ def asarray_chkfinite(a, dtype=None, order=None):
     return a
 
 
-zeros = np.zeros
-ones = np.ones
-empty = np.empty
-full = np.full
-eye = np.eye
-identity = np.identity
-arange = np.arange
+def _sized(constructor, sizes=slice(None)):
+    """NumPy's ``constructor``, refusing a traced size with the error of its kind (inside
+    ``jit``, a ConcretizationError: a program's shapes are fixed when it is traced).
+    ``sizes`` picks the positional arguments that are sizes."""
+
+    @functools.wraps(constructor)
+    def make(*args, **kwargs):
+        for a in tree.leaves(args[sizes]):
+            if isinstance(a, Tracer):
+                operator.index(a)  # raises, saying why
+        return constructor(*args, **kwargs)
+
+    return make
+
+
+zeros = _sized(np.zeros)
+ones = _sized(np.ones)
+empty = _sized(np.empty)
+full = _sized(np.full, slice(0, 1))  # the fill value may be traced (it is then refused
+eye = _sized(np.eye)                  # by NumPy's conversion, with the tracer's message)
+identity = _sized(np.identity)
+arange = _sized(np.arange)
 linspace = np.linspace
 logspace = np.logspace
 geomspace = np.geomspace
-tri = np.tri
-indices = np.indices
-tril_indices = np.tril_indices
-triu_indices = np.triu_indices
-diag_indices = np.diag_indices
+tri = _sized(np.tri)
+indices = _sized(np.indices)
+tril_indices = _sized(np.tril_indices)
+triu_indices = _sized(np.triu_indices)
+diag_indices = _sized(np.diag_indices)

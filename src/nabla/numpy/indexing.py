@@ -45,6 +45,10 @@ def _normalize_index(index):
             )
         if isinstance(p, list):
             p = np.asarray(p)
+        if isinstance(p, slice):  # its bounds fix the result's shape: they must be known
+            for bound in (p.start, p.stop, p.step):
+                if isinstance(bound, Tracer):
+                    operator.index(bound)
         out.append(p)
     return tuple(out) if isinstance(index, tuple) else out[0]
 
