@@ -124,3 +124,17 @@ def test_to_refuses_an_unknown_device():
         _model().to("tpu")
     with pytest.raises(TypeError, match="converter function, got int"):
         _model().to(3)
+
+
+def test_check_grads_runs_on_duck_arrays():
+    nabla.check_grads(_f, (duck(X),), order=2)
+    with pytest.raises(AssertionError, match="disagrees with finite differences"):
+        nabla.check_grads(_wrong_derivative, (duck(X),), order=1)
+
+
+@nabla.custom_jvp
+def _wrong_derivative(x):
+    return np.sin(x)
+
+
+_wrong_derivative.defjvp(lambda primals, tangents: (np.sin(primals[0]), 2 * tangents[0]))

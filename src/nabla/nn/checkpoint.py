@@ -66,8 +66,9 @@ import numpy as np
 from nabla import tree
 from nabla.core import Tracer
 from nabla.core.primitive import is_foreign
-from nabla.nn.module import Module, _to_host
+from nabla.nn.module import Module
 from nabla.nn.module import _flatten as _module_flatten
+from nabla.numpy._backend import to_host
 
 __all__ = ["load", "register", "save"]
 
@@ -340,7 +341,7 @@ def _pack(model):
         if isinstance(leaf, Tracer):
             raise TypeError(f"save: {path} is a traced value; save the model outside of "
                             f"grad, jit and the other transforms")
-        array = _to_host(leaf)  # a GPU array is copied to the host here, explicitly
+        array = to_host(leaf)  # a GPU array is copied to the host here, explicitly
         if array.dtype.hasobject:
             raise TypeError(f"save: {path} is a {type(leaf).__name__}, which cannot be stored "
                             f"without pickle; checkpoints hold numeric and string arrays only")

@@ -30,6 +30,7 @@ import numpy as np
 from nabla import tree
 from nabla.core import Tracer
 from nabla.core.primitive import is_foreign
+from nabla.numpy._backend import to_host
 
 _CONFIGURATION_TYPES = (int, float, bool, str, type(None))
 
@@ -52,11 +53,6 @@ def _is_parameter(value) -> bool:
     return False
 
 
-def _to_host(x):
-    """``x`` as a NumPy array: ``x.get()`` for a CuPy array (an explicit copy)."""
-    return x.get() if is_foreign(x) and hasattr(x, "get") else np.asarray(x)
-
-
 def _to_cuda(x):
     try:
         import cupy
@@ -69,7 +65,7 @@ def _to_cuda(x):
 def _converter(device):
     """The function that moves one parameter array to ``device``."""
     if isinstance(device, str):
-        named = {"cpu": _to_host, "cuda": _to_cuda, "gpu": _to_cuda}
+        named = {"cpu": to_host, "cuda": _to_cuda, "gpu": _to_cuda}
         if device.lower() not in named:
             raise ValueError(f"Module.to: unknown device {device!r}; use 'cpu' or 'cuda', "
                              "an array module (e.g. cupy), or a function that converts an array")

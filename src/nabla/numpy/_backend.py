@@ -73,3 +73,9 @@ def like_of(x):
     build on the backend of ``x``: ``{"like": ...}`` for another backend, ``{}`` for NumPy."""
     ref = example_value(x)
     return {"like": ref} if is_foreign(ref) else {}
+
+
+def to_host(x):
+    """``x`` as a NumPy array, copied explicitly from another backend (CuPy's ``x.get()``);
+    for the few places that must have host data: a checkpoint file, a numeric check."""
+    return x.get() if is_foreign(x) and hasattr(x, "get") else np.asarray(x)
