@@ -138,3 +138,35 @@ def _wrong_derivative(x):
 
 
 _wrong_derivative.defjvp(lambda primals, tangents: (np.sin(primals[0]), 2 * tangents[0]))
+
+
+_BN = nn.layers.BatchNorm(3)
+LAYERS = {  # name -> (layer, input, call)
+    "BatchNorm": (_BN, rng.normal(size=(5, 3)), lambda m, x, to: m(x, to(_BN.init_state()))[0]),
+    "LayerNorm": (nn.layers.LayerNorm(3), rng.normal(size=(5, 3)), None),
+    "Conv2d": (nn.layers.Conv2d(2, 3, 3, rng=rng), rng.normal(size=(2, 2, 5, 5)), None),
+    "MaxPool2d": (nn.layers.MaxPool2d(2), rng.normal(size=(2, 2, 4, 4)), None),
+    "AvgPool2d": (nn.layers.AvgPool2d(2), rng.normal(size=(2, 2, 4, 4)), None),
+    "Flatten": (nn.layers.Flatten(), rng.normal(size=(2, 3, 4)), None),
+    "Dropout": (nn.layers.Dropout(0.5), rng.normal(size=(5, 3)),
+                lambda m, x, to: m(x, rng=numpy.random.default_rng(4))),
+}
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_layer_and_its_gradient_on_duck_arrays(name):
+    layer, x, call = LAYERS[name]
+    call = call or (lambda m, x, to: m(x))
+
+    def run(to):
+        f = lambda m, x: call(m, x, to)  # noqa: E731
+        grads = nabla.grad(lambda m, x: np.sum(f(m, x) ** 2), argnums=(0, 1))(layer.to(to), to(x))
+        return f(layer.to(to), to(x)), grads
+
+    _same(run(duck), run(lambda a: nabla.tree.map(numpy.asarray, a)))
+
+
+def test_embedding_on_duck_arrays():
+    emb = nn.layers.Embedding(5, 2, rng=rng)
+    idx = numpy.array([0, 3, 1, 3])
+    _same(emb.to(duck)(duck(idx)), emb(idx))
