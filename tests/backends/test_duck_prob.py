@@ -37,7 +37,7 @@ def _same(got, want):
     assert len(got_leaves) == len(want_leaves) > 0
     for g, w in zip(got_leaves, want_leaves):
         assert type(g) is DuckArray, f"a result left the duck backend: {type(g).__name__}"
-        numpy.testing.assert_allclose(host(g), w, rtol=1e-12, atol=1e-14)
+        numpy.testing.assert_allclose(host(g), w, rtol=1e-12, atol=1e-14)  # nan equals nan
 
 
 def _evaluate(family, params, value):
@@ -56,7 +56,4 @@ def test_distribution_on_duck_arrays(name):
     params, value = CASES[name]
     want = _evaluate(family, params, value)
     got = _evaluate(family, duck(params), duck(value))
-    if name == "Categorical":  # its mean is nan by definition (as in torch): compared apart
-        numpy.testing.assert_array_equal(host(got[2]), want[2])
-        got, want = got[:2] + got[3:], want[:2] + want[3:]
     _same(got, want)

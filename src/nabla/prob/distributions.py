@@ -710,11 +710,16 @@ class Categorical(Distribution):
 
     @property
     def mean(self):
-        return np.full(self.batch_shape, np.nan, dtype=self._dtype)
+        return self._undefined()
 
     @property
     def variance(self):
-        return np.full(self.batch_shape, np.nan, dtype=self._dtype)
+        return self._undefined()
+
+    def _undefined(self):
+        """nan per batch member, on the parameters' backend."""
+        return np.full_like(_c(self._log_probs), np.nan, shape=self.batch_shape,
+                            dtype=self._dtype)
 
     def entropy(self):
         p, lp = self.probs, self._log_probs
