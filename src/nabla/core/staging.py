@@ -307,16 +307,20 @@ class StagingTrace(Trace):
         self.equations.append(Equation(prim, inputs, params, outs, multiple))
         return [StagingTracer(self, v, r) for v, r in zip(outs, results)]
 
+    # Example values only give shapes and dtypes; a branch that will not run on them (one
+    # side of a cond) must not warn about, say, the square root of a negative example.
     def process(self, prim, args, params):
         if not self.active:
             self.check_active()
-        ans = prim.impl(*[self._example(a) for a in args], **params)
+        with np.errstate(all="ignore"):
+            ans = prim.impl(*[self._example(a) for a in args], **params)
         return self._record(prim, args, params, [ans], False)[0]
 
     def process_multiple(self, prim, args, params):
         if not self.active:
             self.check_active()
-        outs = prim.impl(*[self._example(a) for a in args], **params)
+        with np.errstate(all="ignore"):
+            outs = prim.impl(*[self._example(a) for a in args], **params)
         return tuple(self._record(prim, args, params, list(outs), True))
 
     def _process_custom(self, custom, args):
