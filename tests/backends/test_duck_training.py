@@ -5,6 +5,8 @@ arrays equal to what the same computation gives on NumPy: nothing may make an ar
 bare shape or convert the data to NumPy on the way.
 """
 
+import importlib.util
+
 import numpy
 import pytest
 
@@ -170,3 +172,9 @@ def test_embedding_on_duck_arrays():
     emb = nn.layers.Embedding(5, 2, rng=rng)
     idx = numpy.array([0, 3, 1, 3])
     _same(emb.to(duck)(duck(idx)), emb(idx))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("cupy") is not None, reason="CuPy is installed")
+def test_to_cuda_without_cupy_names_the_extra():
+    with pytest.raises(ImportError, match=r"pip install nabla\[gpu\]"):
+        _model().to("cuda")
