@@ -59,20 +59,18 @@ def _unwrap(x):
     """``x`` with duck arrays replaced by their data, through lists, tuples and dicts."""
     if type(x) is DuckArray:
         return x.data
-    if type(x) is np.ndarray and x.ndim and x.dtype.kind in "fc" and not _host_constants.get():
-        raise TypeError(
-            f"a host ndarray of shape {x.shape} and dtype {x.dtype} was mixed into a "
-            "DuckArray computation; a foreign backend does not take host data implicitly"
-        )
+    if _is_host_array(x) and x.dtype.kind in "fc":
+        _refuse_host_array(x, "mixed into a DuckArray computation")
     return _through_containers(_unwrap, x)
 
 
-def _refuse_host_operand(x):
-    """A host array of any dtype as an operand of arithmetic: refused, as CuPy refuses it
-    (host integer and boolean arrays pass only as indices)."""
-    if type(x) is np.ndarray and x.ndim and not _host_constants.get():
-        raise TypeError(f"a host ndarray of shape {x.shape} and dtype {x.dtype} was an "
-                        "operand of a DuckArray ufunc; a foreign backend does not take it")
+def _is_host_array(x):
+    return type(x) is np.ndarray and x.ndim > 0 and not _host_constants.get()
+
+
+def _refuse_host_array(x, role):
+    raise TypeError(f"a host ndarray of shape {x.shape} and dtype {x.dtype} was {role}; a "
+                    "foreign backend does not take host data implicitly")
 
 
 def wrap(x):
@@ -187,8 +185,9 @@ class DuckArray:
         out = kwargs.get("out")
         # ufunc.at(a, indices, b): the indices may be host arrays, as in indexing
         operands = inputs[:1] + inputs[2:] if method == "at" else inputs
-        for x in operands:
-            _refuse_host_operand(x)
+        for x in operands:  # as CuPy: host integer and boolean arrays pass only as indices
+            if _is_host_array(x):
+                _refuse_host_array(x, "an operand of a DuckArray ufunc")
         result = getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs))
         if out is not None:
             return out[0] if len(out) == 1 else out
