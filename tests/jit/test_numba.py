@@ -75,6 +75,10 @@ def chain_scalars(x, s, t):  # a Python float (weak) and a 0-d array (strong) as
     return np.maximum(x * s + t, 0.0) - 3 * np.cos(x) / s
 
 
+def chain_python_numbers(x, i, b):  # a Python int and a Python bool as inputs
+    return np.where(np.logical_and(x > 0, b), x * i, x - i) + i
+
+
 def chain_float32(x, s):
     y = np.exp(x * s) - 1.5  # stays float32: s and 1.5 are Python floats
     return y * y + np.minimum(y, 0.25), x > 0.1  # 0.1 compared as a float32, as NumPy does
@@ -98,6 +102,7 @@ def chain_2d(a, b):  # the transpose is not contiguous: raveled in C order
 CHAINS = [
     ("float64", chain_float64, (X, Y)),
     ("scalars", chain_scalars, (X, 2.5, numpy.array(-0.25))),
+    ("python int and bool", chain_python_numbers, (X, 3, True)),
     ("float32", chain_float32, (numpy.float32([0.1, -1, 0.5, 2, 0.1000001]), 0.5)),
     ("mixed int/float", chain_mixed, (numpy.arange(-5, 45), X)),
     ("comparisons and where", chain_where, (X, Y, 0.25)),
@@ -152,6 +157,16 @@ def test_broadcasting_is_left_to_numpy(monkeypatch):
     got, want, runner = _both(monkeypatch, outer, X[:4], Y[:3])
     assert runner.backend == "numpy" and runner.fused is None  # nothing of one shape to fuse
     _assert_same(got, want)
+
+
+def test_a_kernel_numba_cannot_compile_falls_back_to_numpy(monkeypatch):
+    monkeypatch.setitem(numba_backend._OPS, numpy.sin, ("no_such_function({0})", "f"))
+    monkeypatch.setenv("NABLA_JIT_BACKEND", "numba")
+    f = nabla.jit(chain_float64)
+    with pytest.warns(RuntimeWarning, match="(?s)failed to compile.*runs as NumPy code"):
+        got = f(X, Y)
+    _assert_same(got, chain_float64(X, Y))
+    assert _runner(f).backend == "numpy"
 
 
 # --- every operation the backend fuses, in three kernels --------------------------------

@@ -106,30 +106,34 @@ class _Runner:
         self._call = self.numpy_run if run is None else run
 
     def _compile_fused(self, args):
-        """The function of the fused program, compiled for arguments like ``args`` (numba
-        compiles at this first call, or loads from its disk cache); ``None`` if there is
-        nothing to fuse or compiling failed (with a warning: the NumPy code still runs)."""
+        """The function of the fused program and its results for ``args`` (numba compiles
+        the kernels at this first call, or loads them from its disk cache); ``(None,
+        None)`` if there is nothing to fuse or compiling failed (with a warning: the NumPy
+        code still runs)."""
         if any(is_foreign(a) for a in args):
-            return None
-        weak = {v for v, a in zip(self.program.inputs, args) if type(a) in (int, float)}
+            return None, None
+        weak = {v for v, a in zip(self.program.inputs, args) if type(a) in (bool, int, float)}
         try:
             fused, kernels = fuse(self.program, weak)
             if not kernels:
-                return None
+                return None, None
             run = compile_source(*generate(fused))
-            run(*args)
+            out = run(*args)
         except Exception as error:  # a case numba does not compile: NumPy computes it
             warnings.warn(f"nabla.jit: the fused kernels of a program failed to compile "
                           f"({type(error).__name__}: {error}); it runs as NumPy code.",
                           RuntimeWarning, stacklevel=4)
-            return None
+            return None, None
         self.fused = fused
-        return run
+        return run, out
 
     def _first_call(self, *args):
         with self._lock:
             if self.backend is None:
-                self._use(self._compile_fused(args))
+                run, out = self._compile_fused(args)
+                self._use(run)
+                if run is not None:
+                    return out
         return self._call(*args)
 
     def _rent(self, *args):
@@ -154,7 +158,7 @@ class _Runner:
         except ImportError:
             self._use(None)
             return
-        run = self._compile_fused(args)
+        run, _ = self._compile_fused(args)
         if run is not None and min(_seconds(run, args) for _ in range(3)) >= self._best:
             run = None
         self._use(run)
