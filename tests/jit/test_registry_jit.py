@@ -7,6 +7,8 @@ cases are also run in float32 (where the function is defined for it) to check th
 compiled programs keep float32 and agree to 1e-5.
 """
 
+import importlib.util
+
 import numpy
 import pytest
 
@@ -108,3 +110,47 @@ def test_functions_that_need_values_refuse_with_a_concretization_error(name):
     (fn, args), = [(fn, a) for n, _, fn, a in CASES if n == name][:1]
     with pytest.raises(nabla.ConcretizationError, match="static_argnums"):
         nabla.jit(fn)(*args)
+
+
+# --- the numba backend --------------------------------------------------------------------
+# It changes only the equations it fuses (chains of elementwise primitives); a program with
+# nothing to fuse runs the same NumPy code on both backends. So the first case of each
+# function whose compiled programs have something to fuse is run with every fusion
+# compiled (one case per function keeps numba's compile time, ~0.3 s a kernel, bounded).
+def _fusible(fn, args):
+    from nabla.jit.numba_backend import can_fuse
+
+    argnums = tuple(range(len(args)))
+    programs = [nabla.make_program(fn)(*args),
+                nabla.make_program(nabla.grad(_total(fn), argnums=argnums))(*args)]
+    return any(can_fuse(p.optimize()) for p in programs)
+
+
+def _first_fusible_cases():
+    if importlib.util.find_spec("numba") is None:
+        return []
+    chosen = {}
+    for name, i, fn, args in COMPILED:
+        if name not in chosen and _fusible(fn, args):
+            chosen[name] = (name, i, fn, args)
+    return list(chosen.values())
+
+
+FUSIBLE = _first_fusible_cases()
+
+
+@pytest.mark.parametrize("name,i,fn,args", FUSIBLE, ids=[f"{n}-{i}" for n, i, _, _ in FUSIBLE])
+def test_numba_backend_equals_eager(name, i, fn, args, monkeypatch):
+    monkeypatch.setenv("NABLA_JIT_BACKEND", "numba")
+    argnums = tuple(range(len(args)))
+    loss = _total(fn)
+    # results equal NumPy's up to the rounding of the math library (exp, sin, ...)
+    _close(nabla.jit(fn)(*args), fn(*args), 1e-12)
+    _close(nabla.jit(nabla.grad(loss, argnums=argnums))(*args),
+           nabla.grad(loss, argnums=argnums)(*args), 1e-12)
+
+
+def test_most_functions_have_something_to_fuse():
+    if importlib.util.find_spec("numba") is None:
+        pytest.skip("numba is not installed (the jit extra): the numba backend is not tested")
+    assert len(FUSIBLE) > 100, len(FUSIBLE)
