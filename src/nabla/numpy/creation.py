@@ -51,9 +51,14 @@ def _contains_tracer(obj) -> bool:
 
 
 def _like_foreign(a, kwargs):
-    """``kwargs`` with ``like=`` the first array of another backend in ``a``, if any."""
-    found = first_array(a)
-    return {**kwargs, "like": found} if is_foreign(found) else kwargs
+    """``kwargs`` with ``like=`` ``a``'s leading entry when that is an array of another
+    backend (``a`` is one, or a list that starts with one: ``[cupy_x, cupy_y]``), so that
+    library makes the array, on its device. Only the leading entry is looked at: a list of
+    numbers costs nothing more to convert."""
+    lead = a
+    while isinstance(lead, (list, tuple)) and lead:
+        lead = lead[0]
+    return {**kwargs, "like": lead} if is_foreign(lead) else kwargs
 
 
 @implements(np.asarray)
