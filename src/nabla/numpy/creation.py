@@ -50,14 +50,18 @@ def _contains_tracer(obj) -> bool:
     return isinstance(obj, (list, tuple)) and any(_contains_tracer(o) for o in obj)
 
 
+def _leading(a):
+    """``a``'s leading entry: ``a`` itself, or the first leaf of a nested list. An array of
+    another backend there (``[cupy_x, cupy_y]``) makes that library convert ``a``; only the
+    leading entry is looked at, so a list of numbers costs nothing more to convert."""
+    while isinstance(a, (list, tuple)) and a:
+        a = a[0]
+    return a
+
+
 def _like_foreign(a, kwargs):
-    """``kwargs`` with ``like=`` ``a``'s leading entry when that is an array of another
-    backend (``a`` is one, or a list that starts with one: ``[cupy_x, cupy_y]``), so that
-    library makes the array, on its device. Only the leading entry is looked at: a list of
-    numbers costs nothing more to convert."""
-    lead = a
-    while isinstance(lead, (list, tuple)) and lead:
-        lead = lead[0]
+    """``kwargs`` with ``like=`` ``a``'s leading entry when that is of another backend."""
+    lead = _leading(a)
     return {**kwargs, "like": lead} if is_foreign(lead) else kwargs
 
 
@@ -96,7 +100,7 @@ def _as_array_kin(numpy_function, doc):
 
     @implements(numpy_function)
     def convert(a, dtype=None, *args, **kwargs):
-        if _contains_tracer(a) or is_foreign(first_array(a)):
+        if _contains_tracer(a) or is_foreign(_leading(a)):
             return asarray(a, dtype)
         return numpy_function(a, dtype, *args, **kwargs)
 
