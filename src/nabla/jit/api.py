@@ -34,19 +34,20 @@ CacheInfo = collections.namedtuple("CacheInfo", "hits misses maxsize currsize")
 _SCALARS = (bool, int, float, complex)
 
 
-def _leaf_signature(leaf, where):
+def _leaf_signature(leaf, number):
     kind = type(leaf)
+    if kind is np.ndarray:
+        return leaf.shape, leaf.dtype
     if kind in _SCALARS:
         return kind  # weakly typed, as in NumPy: its value is an input, not a constant
     if isinstance(leaf, Tracer):
-        leaf = example_value(leaf)
-        kind = type(leaf)
+        return _leaf_signature(example_value(leaf), number)
     if hasattr(leaf, "shape") and hasattr(leaf, "dtype"):
-        return (kind, tuple(leaf.shape), np.dtype(leaf.dtype).str)
+        return kind, tuple(leaf.shape), np.dtype(leaf.dtype)
     raise TypeError(
-        f"jit: {where} holds a value of type {kind.__name__}, which is not an array or a "
-        f"number. Mark that argument as static (static_argnums=... or static_argnames=...) "
-        f"to pass it as a Python value."
+        f"jit: argument leaf {number} holds a value of type {kind.__name__}, which is not an "
+        f"array or a number. Mark that argument as static (static_argnums=... or "
+        f"static_argnames=...) to pass it as a Python value."
     )
 
 
@@ -156,11 +157,27 @@ class JittedFunction:
                                in_tree, out_tree)
         return staged, captured, leaves
 
-    def __call__(self, *args, **kwargs):
+    def _key(self, args, kwargs):
+        """The cache key of a call, and the leaves of its dynamic arguments."""
+        if not kwargs and not self.static_argnums:  # the common call f(x, y, ...) of arrays
+            signature = []
+            for a in args:
+                kind = type(a)
+                if kind is np.ndarray:
+                    signature.append((a.shape, a.dtype))
+                elif kind in _SCALARS:
+                    signature.append(kind)
+                else:
+                    break
+            else:
+                return (len(args), tuple(signature)), args
         dyn, static, _ = self._split(args, kwargs)
         leaves, in_tree = tree.flatten(dyn)
-        key = (in_tree, tuple(_leaf_signature(x, f"argument leaf {i}")
-                              for i, x in enumerate(leaves)), static)
+        return (in_tree, tuple(_leaf_signature(x, i) for i, x in enumerate(leaves)),
+                static), leaves
+
+    def __call__(self, *args, **kwargs):
+        key, leaves = self._key(args, kwargs)
         with self._lock:
             entry = self._cache.get(key)
             if entry is not None:
