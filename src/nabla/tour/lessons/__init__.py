@@ -27,6 +27,7 @@ ORDER = (
     "logistic_regression",
     "neural_network",
     "vanishing_gradients",
+    "compiled",
     "random_search",
     "densities",
     "likelihood",
