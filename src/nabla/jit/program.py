@@ -7,13 +7,14 @@ compiled, chooses:
 
 * ``numpy``: never compile kernels;
 * ``numba``: always fuse (for tests and benchmarks); an error if numba is not installed;
-* ``auto`` (the default): fuse where it is measured to pay. Compiling a kernel takes
-  about half a second (less when numba's disk cache has it), which a program called a few
-  times never earns back. So a program first runs as NumPy code; once it has spent
-  :data:`AUTO_AFTER_S` seconds there (the price of a compilation: the rent-or-buy rule,
-  which never costs more than twice the better choice made in hindsight), its kernels are
-  compiled and timed on the arguments of that call, and the faster version runs from then
-  on. Without numba, ``auto`` is ``numpy``.
+* ``auto`` (the default): fuse where it is measured to pay. Importing numba and compiling
+  a kernel take about half a second (``bench/RESULTS.md``; less when numba's disk cache
+  has the kernel), which a program called a few times never earns back; and for large
+  arrays of sin, exp, ... NumPy's SIMD code beats a numba loop. So a program first runs
+  as NumPy code; once it has spent :data:`AUTO_AFTER_S` seconds there (about the price of
+  compiling: the rent-or-buy rule, which then costs at most about twice the better choice
+  made in hindsight), its kernels are compiled and timed on the arguments of that call,
+  and the faster version runs from then on. Without numba, ``auto`` is ``numpy``.
 """
 
 from __future__ import annotations
