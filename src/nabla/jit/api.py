@@ -224,6 +224,11 @@ def jit(fun=None, static_argnums=(), static_argnames=(), maxsize=128):
     ``jit`` composes with every transform in both orders: ``jit(grad(f))`` compiles the
     backward pass too; ``grad(jit(f))`` differentiates the compiled program.
 
+    ``NABLA_JIT_BACKEND`` chooses how programs run: ``numpy`` (generated NumPy code),
+    ``numba`` (chains of elementwise operations fused into numba kernels, kept on disk in
+    ``NABLA_CACHE_DIR``, by default ``~/.cache/nabla``) or ``auto`` (the default: NumPy
+    first, numba where it is measured faster; see :mod:`nabla.jit.program`).
+
     >>> import nabla, nabla.numpy as np
     >>> @nabla.jit
     ... def loss(w, x):

@@ -65,10 +65,34 @@ class _Namespace:
         return self.name(value, "const")
 
 
+# Intermediates at least this large are deleted after their last use, so that NumPy can
+# reuse their memory for the next result (a hot, cached buffer instead of a new one);
+# smaller ones are not worth the statement.
+FREE_AFTER_ELEMENTS = 1024
+
+
+def _last_uses(program):
+    """Equation number -> the large intermediates it is the last to read."""
+    last = {}
+    for j, eqn in enumerate(program.equations):
+        for var in eqn.outputs:
+            last[var] = j  # a result nobody reads dies where it is made
+        for a in eqn.inputs:
+            if type(a) is Var:
+                last[a] = j
+    keep = set(program.inputs) | {a for a in program.outputs if type(a) is Var}
+    dying = {}
+    for var, j in last.items():
+        if var not in keep and math.prod(var.shape) >= FREE_AFTER_ELEMENTS:
+            dying.setdefault(j, []).append(var)
+    return dying
+
+
 def generate(program, name="program"):
     """``(source, globals)`` of a Python function computing ``program``."""
     ns = _Namespace()
     names = {}
+    dying = _last_uses(program)
 
     def show(atom):
         return names[atom] if type(atom) is Var else ns.constant(atom)
@@ -77,7 +101,7 @@ def generate(program, name="program"):
         names[var] = f"x{i}"
     lines = [f"def {name}({', '.join(names[v] for v in program.inputs)}):"]
     counter = itertools.count()
-    for eqn in program.equations:
+    for j, eqn in enumerate(program.equations):
         for var in eqn.outputs:
             names[var] = f"v{next(counter)}"
         fn = ns.name(eqn.prim.impl, eqn.prim.name)
@@ -87,6 +111,8 @@ def generate(program, name="program"):
         if eqn.multiple:
             outs = f"({outs},)" if len(eqn.outputs) == 1 else outs
         lines.append(f"    {outs} = {fn}({', '.join(args)})")
+        if j in dying:
+            lines.append(f"    del {', '.join(names[v] for v in dying[j])}")
     results = []
     for atom in program.outputs:
         text = show(atom)

@@ -1,5 +1,5 @@
-"""The jit tests keep compiled kernels in a temporary directory of their own, never in the
-user's cache."""
+"""The test suite keeps jit's compiled kernels in a temporary directory of its own, never in
+the user's cache (``~/.cache/nabla``)."""
 
 import pytest
 
