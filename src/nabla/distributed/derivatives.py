@@ -27,6 +27,9 @@ The data are not scanned for NaN: a non-finite value propagates into the result.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 from nabla import transforms, tree
 from nabla.distributed.blocks import align, is_dask
 from nabla.distributed.map_reduce import map_reduce
@@ -71,6 +74,19 @@ def reduced(per_block, reduction="mean"):
     return over_blocks
 
 
+@dataclasses.dataclass(frozen=True)
+class _Transformed:
+    """``transform(loss)(params, *blocks)``, the transform applied where it runs: what
+    travels to the workers is ``loss`` itself (a jitted loss sends its function, not its
+    compiled cache), and the transform by name."""
+
+    transform: Callable
+    loss: Callable
+
+    def __call__(self, params, *blocks):
+        return self.transform(self.loss)(params, *blocks)
+
+
 def value_and_grad(loss, reduction="mean"):
     """``(params, *data) ↦ (L(θ), ∇L(θ))`` over all rows of ``data``, from ``loss(params,
     *blocks)`` written for one block (module docstring; ``reduction`` ``'mean'`` or
@@ -81,7 +97,7 @@ def value_and_grad(loss, reduction="mean"):
     >>> f(np.float64(2.0), np.array([1.0, 3.0]))
     (np.float64(8.0), np.float64(4.0))
     """
-    return reduced(transforms.value_and_grad(loss), reduction)
+    return reduced(_Transformed(transforms.value_and_grad, loss), reduction)
 
 
 def hessian(loss, reduction="mean"):
@@ -94,4 +110,4 @@ def hessian(loss, reduction="mean"):
     >>> float(H(np.float64(1.0), np.array([1.0, 2.0])))
     5.0
     """
-    return reduced(transforms.hessian(loss), reduction)
+    return reduced(_Transformed(transforms.hessian, loss), reduction)
