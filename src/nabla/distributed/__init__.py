@@ -13,6 +13,10 @@ gradient and Hessian over a whole Dask array, block by block on the workers::
 :func:`hessian` ``(loss)``           ``(θ, *D) ↦ ∇²L``, nested as :func:`nabla.hessian`
 :func:`objective` ``(loss, *D)``     L bound to D, which :func:`nabla.optim.minimize` asks for
                                      its gradient and Hessian: L-BFGS or Newton on a cluster
+:func:`collect` ``(fn, θ, *D)``      ``fn(θ, *D_b)`` of every block, concatenated here
+                                     (predictions)
+:mod:`.batches`                      mini-batches of Dask arrays and their data-parallel
+                                     steps, for :func:`nabla.nn.fit`
 ==================================  ======================================================
 
 The work runs on the active ``dask.distributed.Client`` (a ``LocalCluster`` on one
@@ -31,8 +35,8 @@ extra (``pip install nabla[distributed]``) and is imported only when Dask arrays
 
 from nabla.distributed.blocks import align, check_finite, is_dask
 from nabla.distributed.derivatives import hessian, value_and_grad
-from nabla.distributed.map_reduce import map_reduce
+from nabla.distributed.map_reduce import collect, map_reduce
 from nabla.distributed.objective import Objective, objective
 
-__all__ = ["Objective", "align", "check_finite", "hessian", "is_dask", "map_reduce",
+__all__ = ["Objective", "align", "check_finite", "collect", "hessian", "is_dask", "map_reduce",
            "objective", "value_and_grad"]

@@ -31,10 +31,12 @@ from __future__ import annotations
 import functools
 import operator
 
+import numpy as np
+
 from nabla import tree
 from nabla.distributed.blocks import align, first_rows, is_dask
 
-__all__ = ["FAN_IN", "map_reduce"]
+__all__ = ["FAN_IN", "collect", "map_reduce"]
 
 FAN_IN = 8  # partial results summed per task of the tree reduction
 
@@ -53,14 +55,27 @@ def _on_block(fn, params, b, first, *blocks):
         raise
 
 
+def _tasks(fn, params, arrays):
+    """One delayed ``fn(params, *blocks)`` per row block that has rows, in order."""
+    import dask
+
+    shared = dask.delayed(params, traverse=False)   # one key: sent to each worker once
+    task = dask.delayed(functools.partial(_on_block, fn), pure=True)
+    blocks = zip(*(x.to_delayed().ravel() for x in arrays))
+    return [task(shared, b, first, *block)
+            for b, (first, rows, block) in enumerate(zip(first_rows(arrays[0]),
+                                                          arrays[0].chunks[0], blocks))
+            if rows]
+
+
 def map_reduce(fn, params, *data, names=None):
     """``Σ_b fn(params, *blocks_b)`` over the row blocks of ``data`` (module docstring).
 
     ``data``: Dask arrays whose row chunks agree (see :func:`nabla.distributed.blocks.align`;
     chunks along other axes are merged), or in-memory arrays (one block, run here).
     ``fn(params, *blocks)`` gets each block as a NumPy array and returns an array, a number
-    or a pytree of them, the same structure for every block. ``names`` label the arrays in
-    error messages (default ``data[0]``, ``data[1]``, …).
+    or a pytree of them, the same structure for every block; blocks with no rows are
+    skipped. ``names`` label the arrays in error messages (default ``data[0]``, …).
 
     >>> import numpy as np, dask.array as da
     >>> X = da.ones((10, 3), chunks=(4, 3))                     # blocks of 4, 4 and 2 rows
@@ -72,13 +87,29 @@ def map_reduce(fn, params, *data, names=None):
         return fn(params, *arrays)
     import dask
 
-    shared = dask.delayed(params, traverse=False)   # one key: sent to each worker once
-    task = dask.delayed(functools.partial(_on_block, fn), pure=True)
-    blocks = zip(*(x.to_delayed().ravel() for x in arrays))
-    parts = [task(shared, b, first, *block)
-             for b, (first, block) in enumerate(zip(first_rows(arrays[0]), blocks))]
+    parts = _tasks(fn, params, arrays)
+    if not parts:
+        raise ValueError("the data have no rows: there is nothing to sum over")
     add = dask.delayed(_sum, pure=True)
     while len(parts) > 1:
         parts = [add(*parts[i:i + FAN_IN]) if len(parts[i:i + FAN_IN]) > 1 else parts[i]
                  for i in range(0, len(parts), FAN_IN)]
     return dask.compute(parts[0])[0]
+
+
+def collect(fn, params, *data, names=None):
+    """``fn(params, *blocks_b)`` for every row block, brought back here and concatenated
+    along the first axis (``fn`` returns one array per block, one row per row: the
+    predictions of a model, say). In-memory data are one block.
+
+    >>> import numpy as np, dask.array as da
+    >>> collect(lambda w, X: X @ w, np.ones(2), da.ones((5, 2), chunks=(2, 2)))
+    array([2., 2., 2., 2., 2.])
+    """
+    arrays = align(*data, names=names)
+    if not is_dask(arrays[0]):
+        return np.asarray(fn(params, *arrays))
+    import dask
+
+    return np.concatenate([np.asarray(part) for part in
+                           dask.compute(*_tasks(fn, params, arrays))])
