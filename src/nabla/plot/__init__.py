@@ -20,6 +20,7 @@ existing axes. matplotlib is imported only when a figure is drawn.
 :func:`mixture_em`                          Gaussian-mixture ellipses and EM's rising ℓ
 :func:`elbo`                                ADVI's ELBO and q against the exact posterior
 :func:`learning_curve`                      episode returns with a moving average
+:func:`fit_time_by_workers`                 seconds per fit against Dask workers
 ==========================================  ==========================================
 
 >>> import matplotlib; matplotlib.use("Agg")
@@ -35,6 +36,7 @@ from nabla.plot.calculus import (
     riemann_sum,
     secant_to_tangent,
 )
+from nabla.plot.distributed import fit_time_by_workers
 from nabla.plot.graph import computation_graph, trace_graph
 from nabla.plot.optimization import gradient_field, learning_rates, optimizer_paths
 from nabla.plot.probability import (
@@ -51,6 +53,7 @@ __all__ = [
     "decision_boundary",
     "density",
     "elbo",
+    "fit_time_by_workers",
     "function_and_derivative",
     "gradient_field",
     "gradient_norms",
