@@ -545,8 +545,8 @@ def first_call(framework: str, bench: str, out: str) -> float:
 
 
 def run_first_call(args, out: str, framework: str, bench: str, env: dict):
-    """:func:`first_call` in a fresh interpreter with ``env`` added: its seconds, or the
-    reason it gave none (a string)."""
+    """:func:`first_call` in a fresh interpreter with ``env`` added: its seconds, or why
+    there are none (a string)."""
     cmd = [sys.executable, os.path.abspath(__file__), "--first-call", f"{framework}:{bench}",
            "--out", out, "--threads", str(args.threads)]
     try:
@@ -556,7 +556,7 @@ def run_first_call(args, out: str, framework: str, bench: str, env: dict):
         return "timed out after 300 s"
     if proc.returncode != 0:
         return one_line((proc.stderr.strip().splitlines() or [f"exit code {proc.returncode}"])[-1])
-    return float(proc.stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def first_calls(args, out: str) -> tuple[list, list]:
@@ -646,7 +646,8 @@ def make_rows(reports: dict) -> list[dict]:
             t = per_call(res, bench)
             row["times"][key] = t
             if t is None:
-                row["checks"].append(f"{key}: {r['status'] or res.get('error', 'no result')}")
+                if not r["status"]:  # a framework that did not run at all is noted once
+                    row["checks"].append(f"{key}: {res.get('error', 'no result')}")
                 continue
             c = check(bench, res, None if key == "jit" else ref)
             if c:
@@ -696,8 +697,12 @@ def print_targets(rows) -> None:
             jax, torch = (row["times"].get(k) for k in ("jax", "torch"))
             jax, torch = (t / mine if t else None for t in (jax, torch))
             print(f"  {row['shown']:<14} {FRAMEWORKS[key][0]:<16} "
-                  f"jax/nabla {jax or 0:5.2f}× {mark(None if jax is None else jax >= want):<7} "
-                  f"torch/nabla {torch or 0:5.2f}× {mark(None if torch is None else torch > 1)}")
+                  f"jax/nabla {_ratio(jax)} {mark(None if jax is None else jax >= want):<7} "
+                  f"torch/nabla {_ratio(torch)} {mark(None if torch is None else torch > 1)}")
+
+
+def _ratio(r: float | None) -> str:
+    return f"{r:5.2f}×" if r is not None else "  n/a "
 
 
 def main(argv=None) -> int:
@@ -705,12 +710,14 @@ def main(argv=None) -> int:
         "--first-call", help=argparse.SUPPRESS))
     if args.first_call:
         framework, bench = args.first_call.split(":")
-        print(json.dumps(first_call(framework, bench, args.out)))
+        try:
+            print(json.dumps(first_call(framework, bench, args.out)))
+        except ModuleNotFoundError as e:
+            print(json.dumps(f"not installed ({e.name})"))
         return 0
     if args.worker:
-        version = dist_version(DISTS[args.worker])
         run_worker(args.out, args.worker, args.quick,
-                   lambda: load_worker(args.worker, args.threads, args.out), version=version)
+                   lambda: load_worker(args.worker, args.threads, args.out))
         return 0
 
     parent = Parent(__file__, args, FRAMEWORKS)
