@@ -49,7 +49,8 @@ def classify():
                 rule = table.get(obj)
             except TypeError:  # unhashable
                 rule = None
-            if rule is None and namespace == "numpy" and getattr(nabla.numpy, name, None) is obj:
+            ours = getattr(nabla.numpy, name, None) if namespace == "numpy" else None
+            if rule is None and obj in (ours, getattr(ours, "__wrapped__", None)):
                 groups["constructor"].append(name)
             elif rule is None:
                 groups["not supported"].append(name)
