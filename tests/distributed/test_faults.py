@@ -84,6 +84,7 @@ def test_data_bigger_than_the_workers_memory_fits_block_by_block():
     with local_cluster(memory_limit=limit) as (_, client):
         fitted = LinearRegression(solver="normal").fit(X, y)
         peaks = client.run(peak_memory)
+    print(f"peak resident memory of the workers: {peaks}")
     assert len(peaks) == 2 and max(peaks.values()) < limit, peaks
 
     gram, sums, moments, count = numpy.zeros((D, D)), numpy.zeros(D + 1), numpy.zeros(D), 0

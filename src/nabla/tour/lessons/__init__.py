@@ -25,6 +25,7 @@ ORDER = (
     "linear_programming",
     "linear_regression",
     "logistic_regression",
+    "distributed",
     "neural_network",
     "vanishing_gradients",
     "compiled",
