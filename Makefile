@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # One stamp per set of extras, rebuilt when pyproject.toml changes.
 $(VENV)/.demo: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[plot,symbolic,ml,rl]'
+	$(BIN)/python -m pip install -q -e '.[plot,symbolic,ml,rl,distributed]'
 	touch $@
 
 $(VENV)/.dev: $(BIN)/python pyproject.toml
@@ -37,6 +37,9 @@ bench: $(VENV)/.dev
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/prob.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/rl.py
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/jit.py
+	$(BIN)/python -m pip install -q dask-ml || \
+	  echo "dask-ml could not be installed; bench/distributed.py compares with scikit-learn only"
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python bench/distributed.py
 
 docs: $(VENV)/.dev
 	$(BIN)/python -m nabla.numpy.coverage > docs/numpy-coverage.md
