@@ -29,6 +29,18 @@ Conventions, shared with the layers and losses of :mod:`nabla.nn`:
   layers such as dropout behave as they should; the model comes back in the mode it was
   given.
 
+**Dask arrays** (``data`` a pytree of Dask arrays with aligned row blocks, e.g.
+``(X, y)``, the ``distributed`` extra): training is synchronous and data-parallel. The
+batches are those that in-memory data would give with the same ``rng`` (the rows of
+``rng.permutation(n)``, cut in order), each left in the blocks its rows live in; a step
+computes the gradient of every worker's local slice of the batch where it lies and sums
+them, ``∇ℓ_B = Σ_b (|B_b|/|B|)·∇ℓ_{B_b}`` (:mod:`nabla.distributed.batches`), and the
+optimizer updates the model here, which the next step sends out again. The validation
+loss is summed over the blocks the same way; named metrics gather only the model's outputs
+(and y). Each step costs a round trip to the
+scheduler: worth it when a batch's gradient takes longer than that (``bench/distributed.py``
+measures it).
+
 What is recorded each epoch (in :class:`History`): ``loss``, the mean of the batch losses
 over the epoch weighted by batch size (the model changes during the epoch, so this is an
 average along the way, as Keras reports it); ``val_loss``, the loss of the model at the end
@@ -67,7 +79,8 @@ from typing import Any
 
 import numpy as np
 
-from nabla import tree
+from nabla import distributed, tree
+from nabla.distributed import batches as data_parallel
 from nabla.nn import metrics as _metrics
 from nabla.nn.module import Module
 from nabla.optim.batches import batches
@@ -160,11 +173,21 @@ def _generator(rng, batch_size):
 
 def _check_data(data, name):
     """The number of samples in ``data`` (a pytree of arrays with a common first axis)."""
+    if _on_dask(data):
+        try:
+            return distributed.align(*tree.leaves(data))[0].shape[0]
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"fit: {name}: {error}") from None
     try:
         batches(data, None)
     except ValueError as error:
         raise ValueError(f"fit: {name}: {str(error).removeprefix('batches: ')}") from None
     return len(tree.leaves(data)[0])
+
+
+def _on_dask(data):
+    """Whether ``data`` holds Dask arrays (then each step is data-parallel)."""
+    return any(distributed.is_dask(leaf) for leaf in tree.leaves(data))
 
 
 def _pair(data, name):
@@ -254,7 +277,10 @@ def _parse_metrics(metrics) -> list[_Metric]:
 
 
 def _predict_all(predict, model, X, chunk):
-    """``predict(model, X)`` in chunks of ``chunk`` samples, concatenated."""
+    """``predict(model, X)`` in chunks of ``chunk`` samples, concatenated (a Dask X: on
+    the workers, block by block)."""
+    if distributed.is_dask(X):
+        return distributed.collect(predict, model, X)
     if chunk is None or not isinstance(X, np.ndarray) or len(X) <= chunk:
         return np.asarray(predict(model, X))
     return np.concatenate([np.asarray(predict(model, X[i:i + chunk]))
@@ -299,6 +325,8 @@ def _with_aux(loss_fn):
 
 def _mean_loss(objective, model, data, chunk):
     """The sample-weighted mean of the loss over ``data``, in chunks (no gradient)."""
+    if _on_dask(data):
+        return float(data_parallel.value(lambda m, batch: objective(m, batch)[0])(model, data))
     total = count = 0.0
     for batch in batches(data, chunk, shuffle=False):
         size = len(tree.leaves(batch)[0])
@@ -495,7 +523,8 @@ class _Run:
 
 def _train(run, params, history, bar):
     """The epochs of :func:`fit`; returns ``(model, message, success)``."""
-    step_fn = value_and_grad(run.objective, has_aux=True)
+    step_fn = (_data_parallel_step(run.objective) if _on_dask(run.data)
+               else value_and_grad(run.objective, has_aux=True))
     state = run.optimizer.init(params)
     best = (math.inf, params, None)       # (val_loss, model, epoch) with early stopping
     waited = 0
@@ -536,6 +565,18 @@ def _train(run, params, history, bar):
     return best[1], message, True
 
 
+def _data_parallel_step(objective):
+    """``(params, batch) -> ((loss, None), gradient)`` summed over the blocks of a batch of
+    Dask arrays (:mod:`nabla.distributed.batches`)."""
+    step = data_parallel.value_and_grad(lambda m, batch: objective(m, batch)[0])
+
+    def with_aux(params, batch):
+        value, grads = step(params, batch)
+        return (value, None), grads
+
+    return with_aux
+
+
 def _run_epoch(run, step_fn, params, state, epoch, history, bar):
     """One pass over ``data``, one optimizer step per batch, with the NaN guard.
 
@@ -544,8 +585,11 @@ def _run_epoch(run, step_fn, params, state, epoch, history, bar):
     the parameters from before that step.
     """
     total = count = 0.0
-    for step, batch in enumerate(batches(run.data, run.batch_size, rng=run.rng,
-                                         shuffle=run.batch_size is not None), 1):
+    epoch_batches = (data_parallel.batches(run.data, run.batch_size, rng=run.rng)
+                     if _on_dask(run.data) else
+                     batches(run.data, run.batch_size, rng=run.rng,
+                             shuffle=run.batch_size is not None))
+    for step, batch in enumerate(epoch_batches, 1):
         with np.errstate(over="ignore", invalid="ignore"):   # the guard reports it
             (value, _), grads = step_fn(params, batch)
         value = float(value)
