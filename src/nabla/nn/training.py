@@ -37,7 +37,7 @@ computes the gradient of every worker's local slice of the batch where it lies a
 them, ``∇ℓ_B = Σ_b (|B_b|/|B|)·∇ℓ_{B_b}`` (:mod:`nabla.distributed.batches`), and the
 optimizer updates the model here, which the next step sends out again. The validation
 loss is summed over the blocks the same way; named metrics gather only the model's outputs
-(and y). Each step costs a round trip to the
+(and y); ``jit`` is not applied to the steps. Each step costs a round trip to the
 scheduler: worth it when a batch's gradient takes longer than that (``bench/distributed.py``
 measures it).
 
@@ -83,6 +83,7 @@ from nabla import distributed, tree
 from nabla.distributed import batches as data_parallel
 from nabla.nn import metrics as _metrics
 from nabla.nn.module import Module
+from nabla.optim._staged import check_jit, staged_on_leaves
 from nabla.optim.batches import batches
 from nabla.transforms import value_and_grad
 
@@ -404,7 +405,7 @@ def fit(model: Any, loss_fn: Callable, data: Any, *, optimizer, epochs: int = 10
         batch_size: int | None = 32, rng: np.random.Generator | int | None,
         validation: Any = None, metrics=(), early_stopping: int | None = None,
         verbose: int = 1, callback: Callable | None = None,
-        predict: Callable | None = None) -> tuple[Any, History]:
+        predict: Callable | None = None, jit: bool | str = False) -> tuple[Any, History]:
     """Train ``model`` to minimize ``loss_fn`` over ``data``; returns ``(model, history)``.
 
     Every epoch shuffles ``data`` with ``rng`` and takes one ``optimizer`` step (an
@@ -429,6 +430,14 @@ def fit(model: Any, loss_fn: Callable, data: Any, *, optimizer, epochs: int = 10
       terminal and tqdm is installed), 2 one line per epoch on stdout.
     - ``callback(epoch, model, history)``: called after every epoch (counted from 1); a
       true return value stops training.
+    - ``jit=True``: compile the step's loss and gradient with :func:`nabla.jit` (one
+      program per batch shape: a last, shorter batch is a second one); the same iterates,
+      faster over several epochs. ``loss_fn`` is then traced once per batch shape, so it
+      must be a function of the model and the batch alone, without side effects: where it
+      cannot be compiled (it branches on a value; ``cross_entropy`` with integer labels
+      checks their range) or its compiled result differs (it draws random numbers, as
+      ``Dropout`` does), it runs eagerly with a ``UserWarning`` (``jit="auto"``: without
+      it). Default ``False``: eager.
 
     The NaN guard: if a batch loss, a gradient or the updated parameters are NaN or
     infinite, training stops at once with ``history.success = False`` and a message such
@@ -468,6 +477,7 @@ def fit(model: Any, loss_fn: Callable, data: Any, *, optimizer, epochs: int = 10
                              "validation=(X_val, y_val)")
     if callback is not None and not callable(callback):
         raise TypeError(f"fit: callback must be callable, got {callback!r}")
+    jit = check_jit(jit, "fit")
     metric_list = _parse_metrics(metrics)
     if metric_list:
         _pair(data, "data")
@@ -482,7 +492,7 @@ def fit(model: Any, loss_fn: Callable, data: Any, *, optimizer, epochs: int = 10
     bar = _progress_bar(verbose, epochs * steps_per_epoch)
     run = _Run(objective, data, optimizer, epochs, batch_size, rng, validation, metric_list,
                predict, early_stopping, verbose, callback,
-               chunk=None if batch_size is None else max(batch_size, 1024))
+               chunk=None if batch_size is None else max(batch_size, 1024), jit=jit)
     try:
         trained, message, success = _train(run, _in_mode(model, True), history, bar)
     finally:
@@ -519,12 +529,13 @@ class _Run:
     verbose: int
     callback: Callable | None
     chunk: int | None               # samples per forward pass when evaluating
+    jit: bool | str                 # compile the step: True, False or "auto"
 
 
 def _train(run, params, history, bar):
     """The epochs of :func:`fit`; returns ``(model, message, success)``."""
-    step_fn = (_data_parallel_step(run.objective) if _on_dask(run.data)
-               else value_and_grad(run.objective, has_aux=True))
+    step_fn = (data_parallel.value_and_grad(lambda m, batch: run.objective(m, batch)[0])
+               if _on_dask(run.data) else _step_function(run.objective, params, run.jit))
     state = run.optimizer.init(params)
     best = (math.inf, params, None)       # (val_loss, model, epoch) with early stopping
     waited = 0
@@ -565,16 +576,22 @@ def _train(run, params, history, bar):
     return best[1], message, True
 
 
-def _data_parallel_step(objective):
-    """``(params, batch) -> ((loss, None), gradient)`` summed over the blocks of a batch of
-    Dask arrays (:mod:`nabla.distributed.batches`)."""
-    step = data_parallel.value_and_grad(lambda m, batch: objective(m, batch)[0])
+def _step_function(objective, params, compiled):
+    """``step(params, batch) -> (loss, gradient)``, the work of one optimizer step.
 
-    def with_aux(params, batch):
-        value, grads = step(params, batch)
-        return (value, None), grads
+    With ``compiled`` it runs compiled by ``nabla.jit`` where ``loss_fn`` allows
+    (:func:`nabla.optim._staged.staged_on_leaves`).
+    """
+    value_and_gradient = value_and_grad(objective, has_aux=True)
 
-    return with_aux
+    def step(params, batch):
+        (value, _), grads = value_and_gradient(params, batch)
+        return value, grads
+
+    if not compiled:
+        return step
+    return staged_on_leaves(step, tree.structure(params), "fit", "loss_fn",
+                            quiet=compiled == "auto")
 
 
 def _run_epoch(run, step_fn, params, state, epoch, history, bar):
@@ -591,7 +608,7 @@ def _run_epoch(run, step_fn, params, state, epoch, history, bar):
                              shuffle=run.batch_size is not None))
     for step, batch in enumerate(epoch_batches, 1):
         with np.errstate(over="ignore", invalid="ignore"):   # the guard reports it
-            (value, _), grads = step_fn(params, batch)
+            value, grads = step_fn(params, batch)
         value = float(value)
         history.step_loss.append(value)
         where = f"at epoch {epoch}, step {step} (step {history.steps + 1} overall)"

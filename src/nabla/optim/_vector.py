@@ -25,6 +25,7 @@ import numbers
 import numpy as np
 
 from nabla import tree
+from nabla.optim._staged import staged_on_leaves
 from nabla.transforms import hessian, value_and_grad
 
 __all__ = ["Objective", "Ray"]
@@ -52,10 +53,11 @@ class Objective:
     ``start`` is ``x0`` as a vector; ``eps`` the machine epsilon of its widest dtype (the
     relative precision f is computed to); ``nfev``, ``njev``, ``nhev`` count evaluations of f, of
     its gradient and of its Hessian (one ``value_and_grad`` counts one of each of the
-    first two).
+    first two). With ``jit=True`` or ``"auto"`` the gradient and the Hessian run compiled
+    by :func:`nabla.jit` where f allows (:mod:`nabla.optim._staged`).
     """
 
-    def __init__(self, f, x0, args=(), sign=1.0, who="minimize"):
+    def __init__(self, f, x0, args=(), sign=1.0, who="minimize", jit=False):
         leaves, self.treedef = tree.flatten(x0)
         if not leaves:
             raise ValueError(f"{who}: x0 has no entries to optimize over: {x0!r}")
@@ -69,6 +71,11 @@ class Objective:
         self.fun = (lambda x: f(x, *args)) if sign > 0 else (lambda x: -f(x, *args))
         self._value_and_grad = value_and_grad(self.fun)
         self._hessian = hessian(self.fun)
+        if jit:
+            quiet = jit == "auto"
+            self._value_and_grad = staged_on_leaves(self._value_and_grad, self.treedef, who,
+                                                    "f", quiet)
+            self._hessian = staged_on_leaves(self._hessian, self.treedef, who, "f", quiet)
         self.nfev = self.njev = self.nhev = 0
 
     @property

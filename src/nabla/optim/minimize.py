@@ -61,6 +61,7 @@ import numpy as np
 
 from nabla import tree
 from nabla.optim import conjugate_gradient, newton, optimizers, quasi_newton
+from nabla.optim._staged import check_jit
 from nabla.optim._vector import Objective
 from nabla.optim.result import OptimizeResult
 
@@ -135,7 +136,7 @@ METHODS = {
 
 
 def minimize(f, x0, method="lbfgs", *, args=(), bounds=None, constraints=None, callback=None,
-             maxiter=None, gtol=1e-6, tol=None, xtol=None, **options):
+             maxiter=None, gtol=1e-6, tol=None, xtol=None, jit="auto", **options):
     r"""A local minimizer of ``f(x, *args)`` from ``x0``, by ``method`` (module docstring).
 
     ``x0``: an array, a float, or a pytree of them (``f`` receives the same structure);
@@ -143,6 +144,15 @@ def minimize(f, x0, method="lbfgs", *, args=(), bounds=None, constraints=None, c
     :class:`~nabla.optim.result.OptimizeResult` (``x``, ``fun``, ``jac``, ``nit``, …);
     returning True (or raising ``StopIteration``) stops the run with ``status=3``.
     ``options`` are those of the method (``lr``, ``beta``, ``memory``, …).
+
+    ``jit``: with ``True`` the gradient (and, for Newton, the Hessian) of f is compiled by
+    :func:`nabla.jit` at its first evaluation, for the unconstrained methods: the same
+    iterates, faster (Rosenbrock in 100 dimensions by L-BFGS: about 2×). f is then
+    traced once, so it must be a function of x and ``args`` alone: where it cannot be
+    compiled (it branches on a value, ``if x[0] > 0``: write ``nabla.numpy.where``) or
+    its compiled result differs (it draws random numbers), it runs eagerly with a
+    ``UserWarning``. ``"auto"`` (the default) does the same without the warning;
+    ``False`` always runs f eagerly.
 
     With ``bounds`` (SciPy's forms: one ``(low, high)`` per entry, ``None`` for no bound)
     the work goes to :func:`nabla.optim.constrained.minimize_bounded` (projected L-BFGS;
@@ -166,11 +176,11 @@ def minimize(f, x0, method="lbfgs", *, args=(), bounds=None, constraints=None, c
     (True, array([1., 1.]), 24)
     """
     return _optimize(f, x0, method, 1.0, args, bounds, constraints, callback, maxiter, gtol,
-                     tol, xtol, options, "minimize")
+                     tol, xtol, jit, options, "minimize")
 
 
 def maximize(f, x0, method="lbfgs", *, args=(), bounds=None, constraints=None, callback=None,
-             maxiter=None, gtol=1e-6, tol=None, xtol=None, **options):
+             maxiter=None, gtol=1e-6, tol=None, xtol=None, jit="auto", **options):
     r"""A local maximizer of ``f(x, *args)``: :func:`minimize` applied to ``−f``.
 
     ``argmax f = argmin (−f)``; the result reports f itself: ``fun`` is the maximum
@@ -185,7 +195,7 @@ def maximize(f, x0, method="lbfgs", *, args=(), bounds=None, constraints=None, c
     (True, 2.0, 3.0)
     """
     return _optimize(f, x0, method, -1.0, args, bounds, constraints, callback, maxiter, gtol,
-                     tol, xtol, options, "maximize")
+                     tol, xtol, jit, options, "maximize")
 
 
 # --------------------------------------------------------------------------------------
@@ -228,8 +238,9 @@ def _method_named(method, who):
 
 
 def _optimize(f, x0, method, sign, args, bounds, constraints, callback, maxiter, gtol, tol,
-              xtol, options, who):
+              xtol, jit, options, who):
     _check_call(f, callback, maxiter, who)
+    jit = check_jit(jit, who)
     args = args if isinstance(args, tuple) else (args,)
     gtol = _check_tolerance(gtol, "gtol", who, optional=False)
     tol, xtol = _check_tolerance(tol, "tol", who), _check_tolerance(xtol, "xtol", who)
@@ -241,7 +252,7 @@ def _optimize(f, x0, method, sign, args, bounds, constraints, callback, maxiter,
                             maxiter, gtol, tol, options, who)
     name, chosen = _method_named(method, who)
     chosen.check(name, options)
-    objective = Objective(f, x0, args, sign, who)
+    objective = Objective(f, x0, args, sign, who, jit=jit)
     _use_supplied_derivatives(objective, f, args, sign)
     if maxiter is None:
         maxiter = _FIRST_ORDER_MAXITER if chosen.factory else 200 * objective.size

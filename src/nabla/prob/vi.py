@@ -70,6 +70,7 @@ import nabla
 from nabla import numpy as jnp
 from nabla import tree
 from nabla.optim import optimizers, schedules
+from nabla.optim._staged import Staged, check_jit
 
 __all__ = ["ADVIResult", "advi"]
 
@@ -147,7 +148,7 @@ def _check_int(x, name, minimum=1):
 
 def advi(log_joint: Callable[[Any], Any], init: Any, *, family: str = "meanfield",
          steps: int = 2000, num_samples: int = 1, lr: float | Callable | None = None,
-         seed: int = 0, final_samples: int = 4000) -> ADVIResult:
+         seed: int = 0, final_samples: int = 4000, jit: bool | str = "auto") -> ADVIResult:
     r"""Fit a Gaussian ``q`` to ``exp(log_joint)`` by maximizing the ELBO (see the module).
 
     ``log_joint(z)`` takes a pytree shaped like ``init`` (unconstrained parameters) and
@@ -157,6 +158,15 @@ def advi(log_joint: Callable[[Any], Any], init: Any, *, family: str = "meanfield
     a number (the starting rate of a cosine decay to zero over ``steps``) or a schedule
     (see :mod:`nabla.optim.schedules`); default ``0.1``. The same ``seed`` gives the same
     result. ``final_elbo`` averages ``final_samples`` draws.
+
+    ``jit=True`` compiles the ELBO estimate and its gradient, the work of each step, with
+    :func:`nabla.jit`; the draws are made outside it, so the result is the same, sooner.
+    ``log_joint`` is then traced once, so it must be a function of ``z`` alone: where it
+    cannot be compiled (it branches on a value: use ``nabla.numpy.where``; the
+    ``log_prob`` of a distribution with bounded support, such as ``Beta``, does) or its
+    compiled result differs (it draws random numbers), it runs eagerly with a
+    ``UserWarning``. ``"auto"`` (the default) does the same without the warning; ``False``
+    always runs it eagerly.
 
     >>> from nabla.prob import Normal
     >>> fit = advi(lambda z: Normal(3.0, 2.0).log_prob(z), 0.0, steps=500, num_samples=4)
@@ -168,6 +178,7 @@ def advi(log_joint: Callable[[Any], Any], init: Any, *, family: str = "meanfield
     steps = _check_int(steps, "steps")
     num_samples = _check_int(num_samples, "num_samples")
     final_samples = _check_int(final_samples, "final_samples")
+    jit = check_jit(jit, "advi")
     if lr is None:
         lr = 0.1
     if not callable(lr):
@@ -227,6 +238,8 @@ def advi(log_joint: Callable[[Any], Any], init: Any, *, family: str = "meanfield
         return -elbo_estimate(p, eps, frozen)
 
     vg = nabla.value_and_grad(negative_elbo)
+    if jit:
+        vg = Staged(vg, "advi", "log_joint", quiet=jit == "auto")
     opt = optimizers.adam(lr=lr)
     state = opt.init(params)
     history = np.empty(steps)
