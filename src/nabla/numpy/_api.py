@@ -82,10 +82,10 @@ def constant(numpy_function, *args, **kwargs):
 
 
 def as_index(indices):
-    """Integer indices as an array: the plain values under any tracers (staged inside
-    ``jit``, where they are known only when the program runs)."""
+    """Integer indices as an array: the values under any tracers (staged inside ``jit``,
+    where they are known only when the program runs), on their own backend."""
     indices = concrete(indices)
-    return indices if isinstance(indices, Tracer) else np.asarray(indices)
+    return indices if hasattr(indices, "ndim") else np.asarray(indices)
 
 
 def normalize_axis(axis, ndim):

@@ -13,7 +13,6 @@ import operator
 import numpy as np
 
 from nabla.core import Tracer, concrete, example_value, implements, is_staged, linear, variadic
-from nabla.core.primitive import is_foreign
 from nabla.numpy._api import as_index, composite, normalize_axis, refuse_unsupported
 from nabla.numpy.elementwise import maximum, minimum, where
 from nabla.numpy.shape import broadcast_to, ravel
@@ -131,22 +130,33 @@ _scatter = variadic("scatter_add", _scatter_impl,
                     _scatter(tangents[0], *args[1:], template=template, shape=shape))
 
 
+def _staged_parts(index):
+    """``(template, staged index arrays)`` of an index with staged parts, else ``None``."""
+    parts = index if isinstance(index, tuple) else (index,)
+    staged = [p for p in parts if isinstance(p, Tracer)]
+    if not staged:
+        return None
+    return tuple(_HOLE if isinstance(p, Tracer) else p for p in parts), staged
+
+
+def _scatter_at(values, index, shape):
+    """``values`` added at ``index`` into zeros of ``shape``."""
+    split = _staged_parts(index)
+    if split is None:
+        return _scatter_add(values, index=index, shape=shape)
+    template, staged = split
+    return _scatter(values, *staged, template=template, shape=shape)
+
+
 @implements(operator.getitem)
 def getitem(x, index):
     """``x[index]``, differentiable in ``x``."""
     index = _normalize_index(index)
-    parts = index if isinstance(index, tuple) else (index,)
-    staged = [p for p in parts if isinstance(p, Tracer)]
-    if staged:
-        template = tuple(_HOLE if isinstance(p, Tracer) else p for p in parts)
-        return _gather(x, *staged, template=template)
-    return _getitem(x, index=index)
-
-
-def _indices(indices):
-    """``as_index``, leaving an index array of another backend (CuPy) where it is."""
-    plain = concrete(indices)
-    return plain if is_foreign(plain) else as_index(plain)
+    split = _staged_parts(index)
+    if split is None:
+        return _getitem(x, index=index)
+    template, staged = split
+    return _gather(x, *staged, template=template)
 
 
 @composite(np.take)
@@ -156,7 +166,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     if axis is None:
         a, axis = ravel(a), 0
     axis = normalize_axis(axis, a.ndim)[0]
-    indices = _indices(indices)
+    indices = as_index(indices)
     n = a.shape[axis]
     if mode == "wrap":
         indices = indices % n
@@ -170,9 +180,9 @@ def take_along_axis(arr, indices, axis=-1):
     """``arr`` picked at ``indices`` along ``axis``, the other axes matched one to one (the
     companion of ``argsort``/``argmax`` with ``keepdims``)."""
     if axis is None:
-        return ravel(arr)[_indices(indices)]
+        return ravel(arr)[as_index(indices)]
     axis = normalize_axis(axis, arr.ndim)[0]
-    indices = _indices(indices)
+    indices = as_index(indices)
     grid = np.ogrid[tuple(slice(n) for n in indices.shape)]
     index = tuple(indices if i == axis else np.broadcast_to(grid[i], indices.shape)
                   for i in range(arr.ndim))
@@ -182,13 +192,13 @@ def take_along_axis(arr, indices, axis=-1):
 @composite(np.compress)
 def compress(condition, a, axis=None, out=None):
     """The slices of ``a`` along ``axis`` where ``condition`` holds."""
-    return take(a, np.nonzero(_indices(condition))[0], axis=axis, out=out)
+    return take(a, np.nonzero(as_index(condition))[0], axis=axis, out=out)
 
 
 @composite(np.extract)
 def extract(condition, arr):
     """The entries of ``arr`` where ``condition`` holds, flattened."""
-    return ravel(arr)[np.ravel(_indices(condition)).astype(bool)]
+    return ravel(arr)[np.ravel(as_index(condition)).astype(bool)]
 
 
 @composite(np.select)
@@ -206,7 +216,7 @@ def select(condlist, choicelist, default=0):
 def bincount(x, /, weights=None, minlength=0):
     """Σ of ``weights`` per value of the non-negative integers ``x``; differentiable in the
     weights (each weight's derivative is the cotangent of its bin)."""
-    x = _indices(x)
+    x = as_index(x)
     if weights is None:
         return np.bincount(x, minlength=minlength)
     n = max(int(x.max(initial=-1)) + 1, minlength)
@@ -223,14 +233,23 @@ class _IndexedUpdate:
 
     def _scattered(self, values):
         """``values``, broadcast to the shape of ``x[index]``, put at ``index`` in zeros."""
-        target = np.shape(concrete(self.x)[self.index])
+        target = np.shape(getitem(concrete(self.x), self.index))
         if np.shape(concrete(values)) != target:
             values = broadcast_to(values, target)
-        return _scatter_add(values, index=self.index, shape=np.shape(concrete(self.x)))
+        return _scatter_at(values, self.index, np.shape(concrete(self.x)))
 
     def _placed(self, values, fill, what):
         """``values`` at ``index`` in an array shaped like ``x``, ``fill`` elsewhere; and
-        the mask of the updated entries. Refuses indices that name an entry twice."""
+        the mask of the updated entries. Refuses indices that name an entry twice (inside
+        ``jit``, where the indices are not known, it cannot: repeated entries add up)."""
+        if _staged_parts(self.index) is not None:
+            hits = _scatter_at(np.ones_like(example_value(self.x), dtype=np.intp,
+                                            shape=np.shape(getitem(concrete(self.x),
+                                                                   self.index))),
+                               self.index, np.shape(concrete(self.x)))
+            placed = self._scattered(values)
+            mask = hits > 0
+            return (placed if fill == 0 else where(mask, placed, fill)), mask
         hits = np.zeros_like(example_value(self.x), dtype=np.intp)
         np.add.at(hits, self.index, 1)
         if hits.max(initial=0) > 1:
