@@ -243,6 +243,20 @@ def _aux_equal(a, b):
         return False
 
 
+def _hashable_aux(aux):
+    """``aux`` made hashable with equal values hashing equal: lists and dicts as tuples,
+    and any other unhashable value by its type alone (equality then decides)."""
+    if isinstance(aux, (list, tuple)):
+        return tuple(_hashable_aux(a) for a in aux)
+    if isinstance(aux, dict):
+        return tuple((k, _hashable_aux(v)) for k, v in aux.items())
+    try:
+        hash(aux)
+    except TypeError:
+        return type(aux)
+    return aux
+
+
 class TreeDef:
     """The structure of a pytree: its containers, with a ``*`` for each leaf.
 
@@ -305,7 +319,7 @@ class TreeDef:
             return self._hash
         except AttributeError:  # first call: compute once and cache in the slot
             cls = None if self._node is None else self._node.cls
-            h = hash((cls, self._aux, self._children))
+            h = hash((cls, _hashable_aux(self._aux), self._children))
             _set(self, "_hash", h)
             return h
 

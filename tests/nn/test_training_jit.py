@@ -37,9 +37,13 @@ def soft_targets_loss(model, batch):
 
 
 def labels_loss(model, batch):
-    """Cross-entropy against integer labels, whose range it checks: not compilable."""
+    """Cross-entropy against integer labels, which decides in Python on a value (whether
+    the loss is finite): not compilable."""
     X, y = batch
-    return cross_entropy(model(X), y)
+    loss = cross_entropy(model(X), y)
+    if not np.isfinite(loss):
+        raise FloatingPointError("the loss is not finite")
+    return loss
 
 
 def train(loss, data, model=None, jit=False):

@@ -59,8 +59,11 @@ T = transforms.SigmoidTransform()
 
 
 def beta_bernoulli(z):
-    """7 successes in 10 under a Beta(2, 3) prior; Beta.log_prob checks its support."""
+    """7 successes in 10 under a Beta(2, 3) prior; it checks the probability in Python, so
+    it cannot be compiled."""
     p = T(z["u"])
+    if not 0 < p < 1:
+        raise ValueError("p must be a probability")
     return (Beta(2.0, 3.0).log_prob(p) + 7 * jnp.log(p) + 3 * jnp.log1p(-p)
             + T.log_abs_det_jacobian(z["u"], p))
 

@@ -28,7 +28,7 @@ import math
 import numpy
 
 import nabla.numpy as np
-from nabla.core import concrete
+from nabla.core import concrete, is_staged
 from nabla.nn.activations import log_softmax, softplus
 from nabla.numpy._backend import plain_array
 from nabla.scipy import special
@@ -158,7 +158,9 @@ def _pick(log_probs, labels, axis, name):
                          f"of shape {log_probs.shape} with classes on axis {axis}; expected "
                          f"labels of shape {expected}")
     classes = log_probs.shape[axis]
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+    # checked when the labels are known (inside jit they are not: an invalid one gives an
+    # index error when the program runs)
+    if labels.size and not is_staged(labels) and (labels.min() < 0 or labels.max() >= classes):
         raise ValueError(f"{name}: labels must lie in [0, {classes}), got values from "
                          f"{labels.min()} to {labels.max()}")
     index = numpy.expand_dims(labels, axis)

@@ -34,7 +34,7 @@ import math
 import numpy as np
 
 from nabla import tree
-from nabla.core import Tracer, concrete
+from nabla.core import Tracer, concrete, is_staged
 from nabla.core.primitive import is_foreign
 from nabla.numpy import (
     broadcast_to,
@@ -98,7 +98,9 @@ def _params(*values):
 def _as(value, dtype, like):
     """``value`` as an array of ``dtype`` on the backend of ``like`` (an array's own
     ``astype`` keeps it where it is; numbers and lists join ``like``)."""
-    return value.astype(dtype) if is_foreign(value) else data_like(value, like, dtype)
+    if is_foreign(value) or is_staged(value):
+        return value.astype(dtype)
+    return data_like(value, like, dtype)
 
 
 def _value(value, like):
@@ -108,20 +110,22 @@ def _value(value, like):
     return _as(value, _c(like).dtype, like)
 
 
+# Parameter checks need the values: inside jit they are skipped (a bad parameter gives nan,
+# as in SciPy).
 def _positive(where_, name, v):
-    if not np.all(_c(v) > 0):
+    if not is_staged(v) and not np.all(_c(v) > 0):
         raise ValueError(f"{where_}: {name} must be positive, got {_c(v)!r}")
 
 
 def _probability(where_, name, v):
     c = _c(v)
-    if not np.all((c >= 0) & (c <= 1)):
+    if not is_staged(v) and not np.all((c >= 0) & (c <= 1)):
         raise ValueError(f"{where_}: {name} must be probabilities in [0, 1], got {c!r}")
 
 
 def _inside(mask, value, outside):
     """``value`` where ``mask`` holds, the constant ``outside`` elsewhere."""
-    if np.all(mask):
+    if not is_staged(mask) and np.all(mask):
         return value
     return where(mask, value, outside)
 
@@ -311,7 +315,7 @@ class Uniform(Distribution):
 
     def __init__(self, low, high):
         self.low, self.high = _params(low, high)
-        if not np.all(_c(self.low) < _c(self.high)):
+        if not is_staged(self.low) and not np.all(_c(self.low) < _c(self.high)):
             raise ValueError(f"Uniform: high must be greater than low, got low={_c(self.low)!r}"
                              f", high={_c(self.high)!r}")
 
@@ -558,7 +562,7 @@ class StudentT(Distribution):
 
 # --- discrete -------------------------------------------------------------------------
 def _count_value(name, value, like):
-    if isinstance(value, Tracer):
+    if isinstance(value, Tracer) and not value.staged:  # staged by jit: data all the same
         raise TypeError(f"{name}.log_prob: counts are data, not differentiated; pass a plain "
                         "array")
     return _as(value, _c(like).dtype, like)
@@ -749,7 +753,7 @@ class Poisson(Distribution):
 
     def __init__(self, rate):
         (self.rate,) = _params(rate)
-        if not np.all(_c(self.rate) >= 0):
+        if not is_staged(self.rate) and not np.all(_c(self.rate) >= 0):
             raise ValueError(f"Poisson: rate must be non-negative, got {_c(self.rate)!r}")
 
     def log_prob(self, value):
@@ -787,6 +791,20 @@ class Poisson(Distribution):
 
 
 # --- multivariate ---------------------------------------------------------------------
+def _check_matrix(name, c):
+    if name == "covariance_matrix":
+        if not np.allclose(c, c.T):
+            raise ValueError("MultivariateNormal: covariance_matrix must be symmetric")
+        try:
+            np.linalg.cholesky(c)
+        except np.linalg.LinAlgError:
+            raise ValueError("MultivariateNormal: covariance_matrix must be positive "
+                             "definite") from None
+    elif np.any(np.triu(c, 1) != 0) or not np.all(np.diag(c) > 0):
+        raise ValueError("MultivariateNormal: scale_tril must be lower triangular "
+                         "with a positive diagonal")
+
+
 @_register
 class MultivariateNormal(Distribution):
     """The normal distribution N(μ, Σ) in d dimensions, given by ``loc`` = μ (shape
@@ -819,20 +837,11 @@ class MultivariateNormal(Distribution):
         if _shape(m) != (d, d):
             raise ValueError(f"MultivariateNormal: {name} of shape {_shape(m)} must be a "
                              f"({d}, {d}) matrix matching loc")
-        c = _c(m)
+        if not is_staged(m):  # inside jit the matrix is not known yet: not checked
+            _check_matrix(name, _c(m))
         if scale_tril is None:
-            if not np.allclose(c, c.T):
-                raise ValueError("MultivariateNormal: covariance_matrix must be symmetric")
-            try:
-                np.linalg.cholesky(c)
-            except np.linalg.LinAlgError:
-                raise ValueError("MultivariateNormal: covariance_matrix must be positive "
-                                 "definite") from None
             self._cov, self._param_names = m, ("loc", "_cov")
         else:
-            if np.any(np.triu(c, 1) != 0) or not np.all(np.diag(c) > 0):
-                raise ValueError("MultivariateNormal: scale_tril must be lower triangular "
-                                 "with a positive diagonal")
             self._tril, self._param_names = m, ("loc", "_tril")
 
     @property
