@@ -13,7 +13,7 @@ distributed = pytest.importorskip("distributed", reason="the distributed extra i
 
 # At 80% of its limit Dask pauses a worker; one that has imported nabla.models (and so
 # scikit-learn) holds about 230 MB before any data, so the shared cluster has room to spare.
-# The out-of-core test sets its own limit (500 MB).
+# The out-of-core test sets its own limit (400 MB).
 MEMORY_LIMIT = "1GB"
 
 
