@@ -21,7 +21,7 @@ MEMORY_LIMIT = "1GB"
 def local_cluster(n_workers=2, memory_limit=MEMORY_LIMIT):
     """A ``(cluster, client)`` of ``n_workers`` processes with one thread each."""
     with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                  memory_limit=memory_limit, dashboard_address=None) as cluster, \
+                                  memory_limit=memory_limit, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         yield cluster, client
 
