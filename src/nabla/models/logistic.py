@@ -94,9 +94,11 @@ def logistic_objective(params, X, y, s, penalty):
     return np.mean(s * losses) + 0.5 * penalty * np.sum(W * W)
 
 
-def _unweighted_objective(params, X, y, penalty):
-    """F on one block of rows with every ``ŝᵢ = 1``: what the Dask fit sums (mean reduction)."""
-    return logistic_objective(params, X, y, 1.0, penalty)
+def _unweighted_objective(params, X, labels, penalty, classes):
+    """F on one block of rows with every ``ŝᵢ = 1``, its labels coded here (0/1 for two
+    ``classes``, one-hot for more): what the Dask fit sums (mean reduction)."""
+    y = labels == classes[1] if len(classes) == 2 else labels[:, None] == classes
+    return logistic_objective(params, X, y.astype(float), 1.0, penalty)
 
 
 class LogisticRegression(ClassifierMixin, BaseEstimator):
@@ -174,11 +176,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         X, y = validate_blocks(self, X, y)
         labels = np.unique(y.map_blocks(np.unique, dtype=y.dtype).compute())
         self.classes_, _ = check_classes(self, labels)
-        K = len(self.classes_)
-        target = ((y == self.classes_[1]) if K == 2 else (y[:, None] == self.classes_))
         penalty = 1.0 / (self.C * X.shape[0])
-        loss = functools.partial(_unweighted_objective, penalty=penalty)
-        f = objective(loss, X, target.astype(float), names=("X", "y"))
+        loss = functools.partial(_unweighted_objective, penalty=penalty, classes=self.classes_)
+        f = objective(loss, X, y, names=("X", "y"))
         return self._minimize(f, (), X.shape[1], penalty,
                               lambda: second_moment(self._augmented(X)))
 
