@@ -6,12 +6,13 @@ For data cut into row blocks ``D = D_0 ∪ D_1 ∪ … ∪ D_{B−1}`` (:mod:`.b
 
 where the sum is taken leaf by leaf when ``fn`` returns a pytree (a tuple of a value and
 a gradient, a dict of arrays, …). On Dask arrays one task per block runs ``fn`` where the
-block is; ``θ`` enters the task graph once, as one key, so it travels to each worker once
-per call; the partial sums come back through a tree reduction (``FAN_IN`` at a time), so
-neither the client nor any worker receives more than ``FAN_IN`` results at once, and the
-blocks themselves never leave the workers. The computation runs on the active
-``dask.distributed.Client`` when there is one (a ``LocalCluster`` on one machine, a
-scheduler address on many), and otherwise on Dask's local scheduler. In-memory (NumPy)
+block is; ``θ`` and ``fn`` enter the task graph once each, as one key, so they travel to
+(and are unpickled on) each worker once per call; the partial sums come back through a
+tree reduction (``FAN_IN`` at a time), so neither the client nor any worker receives more
+than ``FAN_IN`` results at once, and the blocks themselves never leave the workers. The
+computation runs on the active ``dask.distributed.Client`` when there is one (a
+``LocalCluster`` on one machine, a scheduler address on many), and otherwise on Dask's
+local scheduler. In-memory (NumPy)
 data are one block: ``map_reduce(fn, θ, *data) = fn(θ, *data)``, in this process.
 
 ``fn`` and ``θ`` are sent with cloudpickle, so a lambda, a closure or a jitted function
@@ -59,10 +60,12 @@ def _tasks(fn, params, arrays):
     """One delayed ``fn(params, *blocks)`` per row block that has rows, in order."""
     import dask
 
-    shared = dask.delayed(params, traverse=False)   # one key: sent to each worker once
-    task = dask.delayed(functools.partial(_on_block, fn), pure=True)
+    # fn and params are one key each: sent to each worker, and unpickled there, once
+    shared_fn = dask.delayed(fn, traverse=False)
+    shared = dask.delayed(params, traverse=False)
+    task = dask.delayed(_on_block, pure=True)
     blocks = zip(*(x.to_delayed().ravel() for x in arrays))
-    return [task(shared, b, first, *block)
+    return [task(shared_fn, shared, b, first, *block)
             for b, (first, rows, block) in enumerate(zip(first_rows(arrays[0]),
                                                           arrays[0].chunks[0], blocks))
             if rows]
