@@ -60,10 +60,6 @@ class Objective:
         """``∇²L(θ)``, nested as :func:`nabla.hessian` nests it."""
         return self._hessian(params, *self.data)
 
-    def grad(self, params):
-        """``∇L(θ)``."""
-        return self.value_and_grad(params)[1]
-
     def __repr__(self):
         shapes = ", ".join(str(getattr(x, "shape", "?")) for x in self.data)
         return (f"objective({getattr(self.loss, '__name__', 'loss')}, data of shapes "
