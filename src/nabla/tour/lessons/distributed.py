@@ -26,8 +26,8 @@ client.dashboard_link                                       # the live task stre
 
 # bench/distributed.py, 2026-12-02, x86_64 with 2 cores (bench/RESULTS.md): seconds per
 # fit of L2 logistic regression on 5,000,000 × 20 float64 rows, to the same loss.
-BENCHMARK = {"nabla": {1: 9.6, 2: 10.4}, "dask-ml (lbfgs)": {1: 21.4, 2: 25.7}}
-BENCHMARK_IN_MEMORY = {"scikit-learn, in memory": 4.1}
+BENCHMARK = {"nabla": {1: 7.0, 2: 6.8}, "dask-ml (lbfgs)": {1: 16.4, 2: 16.9}}
+BENCHMARK_IN_MEMORY = {"scikit-learn, in memory": 2.7}
 ROWS, BLOCK, FEATURES = 20_000, 2_500, 5
 
 
