@@ -165,6 +165,7 @@ def make_data(out: str) -> str:
 
 
 def load_data(out: str) -> dict:
+    """The arrays :func:`make_data` saved, by name."""
     import numpy as np
 
     with np.load(os.path.join(out, "data.npz"), allow_pickle=False) as z:
@@ -172,6 +173,7 @@ def load_data(out: str) -> dict:
 
 
 def mlp_params(data: dict) -> list:
+    """A fresh copy of the MLP's initial parameters, as [W, b] pairs."""
     return [[data[f"mlp_W{i}"].copy(), data[f"mlp_b{i}"].copy()]
             for i in range(len(overhead.SIZES) - 1)]
 
@@ -189,7 +191,8 @@ def sgd_step(value_and_grad, tree_map):
 
 
 def gd_solve(value_and_grad, while_loop, X, y, eta, target):
-    """W4: ``θ ← θ − η ∇L(θ)`` from zero while ``L(θ) > target``; returns (θ, L, ∇L, steps)."""
+    """W4: ``solve(θ₀, 0)`` repeats ``θ ← θ − η ∇L(θ)`` while ``L(θ) > target``; it returns
+    (θ, L(θ), ∇L(θ), steps)."""
     def body(state):
         theta, _, g, k = state
         theta = theta - eta * g
@@ -226,16 +229,19 @@ def advi_step(ops, grad):
 
 
 def advi_init(np):
+    """The Adam state at the start: λ = (μ, ω) = 0 (q = N(0, I)), no moments yet."""
     zeros = np.zeros(2 * ADVI_D)
     return zeros, zeros.copy(), zeros.copy(), np.float64(1.0), np.float64(1.0)
 
 
 # ----------------------------------------------------------------------------- frameworks
-# Each returns (version, {bench: run}); run() -> (fn, extra): fn is timed, extra holds what
-# the parent checks ("value": a list of floats compared with nabla's) and shows.
+# Each returns {bench: run} (the peers also their version first); run() -> (fn, extra): fn
+# is timed, extra holds what the parent checks ("value": a list of floats compared with
+# nabla.jit's; "err": the Hessian's error) and shows ("steps", "eqns", "inner").
 
 
 def nabla_benchmarks(data: dict, compiled: bool):
+    """nabla's runs: under ``nabla.jit`` if ``compiled``, else the same functions eagerly."""
     import numpy
 
     import nabla
@@ -325,6 +331,7 @@ def nabla_benchmarks(data: dict, compiled: bool):
 
 
 def jax_benchmarks(data: dict):
+    """JAX's version and runs, every function under ``jax.jit``."""
     import jax
     import jax.numpy as jnp
     import numpy
@@ -403,14 +410,15 @@ def jax_benchmarks(data: dict):
 
 
 def torch_benchmarks(data: dict, threads: int):
+    """PyTorch's version and runs, eager (the chain, MLP and Hessian as the other scripts
+    run them)."""
     import numpy
     import torch
 
     tw = overhead.load_torch(threads)  # chain and MLP as bench/overhead.py runs them
     th = hessian.load_torch(threads)
     ops = SimpleNamespace(exp=torch.exp, sum=torch.sum, sqrt=torch.sqrt, mean=torch.mean,
-                          logaddexp=lambda a, b: torch.logaddexp(torch.as_tensor(a, dtype=b.dtype),
-                                                                 b))
+                          logaddexp=lambda a, b: torch.logaddexp(b.new_tensor(a), b))
 
     def grad_of(f):
         """∇f at a tensor λ (a leaf for autograd each call)."""
