@@ -51,8 +51,10 @@ def test_compiled_gradient_is_the_closed_form(numbers):
 def test_loop_is_one_equation_and_matches_numpy(numbers):
     steps = compiled.LOOP_STEPS
     assert numbers[f"equations in the program of {steps:,} descent steps (fori_loop)"] == 1
-    assert numbers["equations in the loop's body (one step)"] >= numbers[
-        "equations in the program of ∇L, optimized"]
+    # one step: the gradient's equations (fewer with X and y closed over, as −y and Xᵀ
+    # fold into constants), then w − 0.5·∇L (two more)
+    body = numbers["equations in the loop's body (one step), optimized"]
+    assert 2 < body <= numbers["equations in the program of ∇L, optimized"] + 2
     X, y = compiled.data()
     w = numpy.array(compiled.W)
     for _ in range(steps):
