@@ -159,6 +159,16 @@ def _show_param(value):
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _shown_inputs(eqn):
+    """The inputs of an equation as written: for a NumPy call, its constant arguments too
+    (``equal a 0.0``), in their places."""
+    if "template" not in eqn.params:
+        return eqn.inputs
+    staged = iter(eqn.inputs)
+    slots = set(eqn.params["slots"])
+    return [next(staged) if i in slots else c for i, c in enumerate(eqn.params["template"])]
+
+
 def format_program(program, indent=""):
     """The text of a program, one equation per line: ``name:dtype[shape] = prim inputs``."""
     names, fresh = {}, _var_names()
@@ -180,7 +190,7 @@ def format_program(program, indent=""):
         params = {k: v for k, v in eqn.params.items()
                   if k not in ("fn", "template", "slots", "treedef")}
         shown = "".join(f"[{k}={_show_param(v)}]" for k, v in params.items())
-        ins = " ".join(show(a) for a in eqn.inputs)
+        ins = " ".join(show(a) for a in _shown_inputs(eqn))
         lines.append(f"{indent}    {outs} = {eqn.name}{shown} {ins}".rstrip())
         for value in params.values():
             if isinstance(value, Program):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nabla.core.staging import Equation, Var, custom_call
+from nabla.core.staging import Equation, Program, Var, custom_call
 
 
 def _is_constant(atom, value):
@@ -146,12 +146,20 @@ def optimize(program, inline=True):
         if earlier is not None:
             subst.update(zip(eqn.outputs, earlier.outputs))
             continue
-        new = Equation(eqn.prim, inputs, eqn.params, eqn.outputs, eqn.multiple)
+        new = Equation(eqn.prim, inputs, _optimized_bodies(eqn.params), eqn.outputs,
+                       eqn.multiple)
         seen[key] = new
         kept.append(new)
     outputs = [read(a) for a in program.outputs]
     return type(program)(program.inputs, _without_dead_code(kept, outputs), outputs,
                          program.in_tree, program.out_tree)
+
+
+def _optimized_bodies(params):
+    """The parameters of a loop or branch with their programs optimized too."""
+    if not any(isinstance(v, Program) for v in params.values()):
+        return params
+    return {k: optimize(v) if isinstance(v, Program) else v for k, v in params.items()}
 
 
 def _without_dead_code(equations, outputs):

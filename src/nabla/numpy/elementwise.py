@@ -178,8 +178,10 @@ absolute = _rule(np.absolute, lambda x, ans: sign(x))
 
 
 def _wins(a, b, ans):
-    # 1 where a is the chosen one, 1/2 where a and b tie, 0 where b is chosen
-    return ((a == ans) * 1.0 - (a == b) * 0.5).astype(ans.dtype)
+    # 1 where a is the chosen one, 1/2 where a and b tie, 0 where b is chosen (in the
+    # result's dtype, so that float32 stays float32 throughout)
+    chosen = (a == ans).astype(ans.dtype)
+    return where(a == b, chosen * 0.5, chosen)
 
 
 maximum = _rule(np.maximum, _wins, lambda x, y, ans: _wins(y, x, ans))
