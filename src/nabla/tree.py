@@ -294,6 +294,12 @@ class TreeDef:
     def __copy__(self):
         return self
 
+    def __reduce__(self):
+        # by the node's class, which the receiving process maps to its own node (nodes hold
+        # functions, and are compared by identity)
+        cls = None if self._node is None else self._node.cls
+        return _rebuild, (cls, self._aux, self._children, self.num_leaves, self.num_nodes)
+
     def __deepcopy__(self, memo):
         return self
 
@@ -349,6 +355,21 @@ def _make_treedef(node, aux, children, num_leaves, num_nodes):
 
 _LEAF = _make_treedef(None, None, (), 1, 1)
 _NONE_DEF = _make_treedef(_NONE, None, (), 0, 1)
+
+
+def _rebuild(cls, aux, children, num_leaves, num_nodes):
+    """A TreeDef unpickled: the node of ``cls`` in this process (``None``: a leaf)."""
+    if cls is None:
+        return _LEAF
+    node = _dispatch.get(cls)
+    if node is None:
+        node = _classify(cls)
+    if node is None:
+        raise TypeError(f"cannot unpickle a TreeDef of {cls.__qualname__}: it is not a pytree "
+                        "node in this process (register it before unpickling)")
+    if node is _NONE:
+        return _NONE_DEF
+    return _make_treedef(node, aux, children, num_leaves, num_nodes)
 
 
 def _show(td):

@@ -313,3 +313,15 @@ def test_a_jitted_function_travels_to_another_process_without_its_cache():
     out = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True,
                          check=True, timeout=120)
     assert out.stdout.split() == [b"36.0", b"1"]
+
+
+def test_transforms_of_a_jitted_function_pickle_too():
+    f = nabla.value_and_grad(nabla.jit(lambda x: np.sum(np.sin(x) ** 2)))
+    x = numpy.arange(3.0)
+    value, g = pickle.loads(cloudpickle.dumps(f))(x)
+    want_value, want_g = f(x)
+    assert value == pytest.approx(want_value, rel=1e-14)
+    numpy.testing.assert_allclose(g, want_g, rtol=1e-14)
+    # and so do pytree structures (Dask ships them to its workers)
+    td = nabla.tree.structure({"w": [1.0, (2.0, None)], "b": 3.0})
+    assert pickle.loads(pickle.dumps(td)) == td

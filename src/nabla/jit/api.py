@@ -84,6 +84,11 @@ class JittedFunction:
     """A function compiled on first use for each signature of its arguments (see
     :func:`jit`)."""
 
+    # The cache lives in slots, not in __dict__, so that functools.wraps around a jitted
+    # function (grad(jit(f))) does not copy it, and the wrapper pickles.
+    __slots__ = ("fun", "static_argnums", "static_argnames", "maxsize", "_cache", "_lock",
+                 "_hits", "_misses", "__dict__", "__weakref__")
+
     def __init__(self, fun, static_argnums=(), static_argnames=(), maxsize=128):
         if not callable(fun):
             raise TypeError(f"jit needs a function, got {type(fun).__name__}")
