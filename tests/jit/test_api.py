@@ -325,3 +325,16 @@ def test_transforms_of_a_jitted_function_pickle_too():
     # and so do pytree structures (Dask ships them to its workers)
     td = nabla.tree.structure({"w": [1.0, (2.0, None)], "b": 3.0})
     assert pickle.loads(pickle.dumps(td)) == td
+
+
+def test_pytree_arguments_keep_their_order_on_cache_hits():
+    def f(params, x, extra):
+        return params["w"] @ x + params["b"][0] - 2 * params["b"][1] + extra[0] * extra[1]
+
+    g = nabla.jit(f)
+    rng = numpy.random.default_rng(0)
+    for _ in range(3):
+        params = {"w": rng.normal(size=(2, 3)), "b": [rng.normal(size=2), rng.normal()]}
+        args = (params, rng.normal(size=3), (rng.normal(), numpy.float64(rng.normal())))
+        numpy.testing.assert_allclose(g(*args), f(*args), rtol=1e-14)
+    assert g.cache_info().hits == 2
