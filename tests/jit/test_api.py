@@ -338,3 +338,31 @@ def test_pytree_arguments_keep_their_order_on_cache_hits():
         args = (params, rng.normal(size=3), (rng.normal(), numpy.float64(rng.normal())))
         numpy.testing.assert_allclose(g(*args), f(*args), rtol=1e-14)
     assert g.cache_info().hits == 2
+
+
+def test_custom_rules_are_kept_by_jit():
+    @nabla.custom_vjp
+    def clip_gradient(x):
+        return x
+
+    clip_gradient.defvjp(lambda x: (x, None), lambda res, g: (np.clip(g, -1.0, 1.0),))
+
+    @nabla.custom_jvp
+    def softplus(x):
+        return np.log1p(np.exp(x))
+
+    @softplus.defjvp
+    def softplus_jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        return softplus(x), t * 2.0  # deliberately not the true derivative: the rule is used
+
+    def f(x):
+        return 5.0 * clip_gradient(x) + softplus(x)
+
+    want = nabla.grad(f)(0.3)
+    assert want == pytest.approx(1.0 + 2.0)
+    assert nabla.jit(nabla.grad(f))(0.3) == pytest.approx(want)
+    assert nabla.grad(nabla.jit(f))(0.3) == pytest.approx(want)
+    assert nabla.jit(f)(0.3) == pytest.approx(f(0.3))
+    assert "custom_call" in str(nabla.make_program(f)(0.3))
+    assert "custom_call" not in str(nabla.make_program(f)(0.3).optimize())  # inlined
