@@ -83,20 +83,10 @@ def _supports_float32(fn, args):
                if numpy.issubdtype(leaf.dtype, numpy.floating))
 
 
-# Composite functions that promote float32 to float64 when traced (eagerly under grad as
-# well as under jit): known defects of those functions, not of jit.
-PROMOTES_FLOAT32 = {
-    "nabla.numpy.ediff1d-1": "to_begin/to_end Python floats become float64 arrays",
-    "nabla.scipy.stats.beta-2": "logcdf goes through float64 constants",
-    "nabla.scipy.stats.beta-3": "logsf goes through float64 constants",
-}
-FLOAT32 = [pytest.param(*c, id=f"{c[0]}-{c[1]}", marks=[pytest.mark.xfail(
-               strict=True, reason=PROMOTES_FLOAT32[f"{c[0]}-{c[1]}"])]
-               if f"{c[0]}-{c[1]}" in PROMOTES_FLOAT32 else [])
-           for c in COMPILED if _supports_float32(c[2], c[3])]
+FLOAT32 = [c for c in COMPILED if _supports_float32(c[2], c[3])]
 
 
-@pytest.mark.parametrize("name,i,fn,args", FLOAT32)
+@pytest.mark.parametrize("name,i,fn,args", FLOAT32, ids=[f"{n}-{i}" for n, i, _, _ in FLOAT32])
 def test_compiled_equals_eager_float32(name, i, fn, args):
     _check_all(fn, _as_float32(args), 1e-5)
 

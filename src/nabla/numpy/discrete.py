@@ -47,8 +47,10 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
 def ediff1d(ary, to_end=None, to_begin=None):
     """Differences of the flattened array, with optional values at either end."""
     d = diff(ravel(ary))
-    parts = ([ravel(array_like(p, d)) for p in (to_begin,) if p is not None] + [d]
-             + [ravel(array_like(p, d)) for p in (to_end,) if p is not None])
+    # the ends take the differences' dtype, as in NumPy (float32 stays float32)
+    parts = ([ravel(array_like(p, d)).astype(d.dtype) for p in (to_begin,) if p is not None]
+             + [d]
+             + [ravel(array_like(p, d)).astype(d.dtype) for p in (to_end,) if p is not None])
     return concatenate(parts) if len(parts) > 1 else d
 
 

@@ -92,7 +92,12 @@ def _inside(mask, value, outside):
 
 def _standardize(x, loc, scale, where_):
     _positive(where_, "scale", scale)
-    return (_arr(x) - _arr(loc)) / _arr(scale)
+    # Python numbers stay weakly typed, so that float32 data stay float32, as in NumPy
+    return (_arr(x) - _weak(loc)) / _weak(scale)
+
+
+def _weak(v):
+    return v if isinstance(v, (int, float)) else _arr(v)
 
 
 class _Distribution:
@@ -256,7 +261,7 @@ class _Beta(_Continuous):
         c = concrete(y)
         inside = (c >= 0) & (c <= 1)
         value = sp.betainc(a, b, _inside(inside, y, 0.5))
-        return _inside(inside, value, np.where(c > 1, 1.0, 0.0))
+        return _inside(inside, value, (c > 1).astype(y.dtype))  # 1 above, 0 below
 
 
 # --- multivariate normal --------------------------------------------------------------
