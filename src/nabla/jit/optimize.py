@@ -50,6 +50,22 @@ _IDENTITIES = [
 ]
 
 
+def _uniform_as_scalar(atom, eqn):
+    """A constant array with one value everywhere, as that value (a scalar of its dtype),
+    when broadcasting the scalar gives the same result: one number read instead of an
+    array (derivative rules make such arrays, e.g. the 1/n of a mean's gradient)."""
+    if (not isinstance(atom, np.ndarray) or atom.size < 2 or eqn.prim.name not in _ELEMENTWISE
+            or not any(type(a) is Var and a.shape == eqn.outputs[0].shape for a in eqn.inputs)):
+        return atom
+    first = atom.flat[0]
+    return first if np.all(atom == first) else atom
+
+
+# elementwise primitives, where a uniform constant operand can be a scalar
+_ELEMENTWISE = {"add", "subtract", "multiply", "divide", "true_divide", "power", "maximum",
+                "minimum", "where"}
+
+
 def _identity_result(eqn, inputs):
     """The input that ``eqn`` merely passes on, or ``None``."""
     if eqn.prim.name == "stop_gradient":
@@ -69,6 +85,8 @@ def _freeze(value):
         return ("dict",) + tuple((k, _freeze(v)) for k, v in sorted(value.items(), key=str))
     if isinstance(value, np.ndarray):
         return ("array", id(value))
+    if isinstance(value, slice):  # unhashable before Python 3.12
+        return ("slice", _freeze(value.start), _freeze(value.stop), _freeze(value.step))
     try:
         hash(value)
     except TypeError:
@@ -130,7 +148,7 @@ def optimize(program, inline=True):
             _, names, values = eqn
             subst.update(zip(names, [read(v) for v in values]))
             continue
-        inputs = [read(a) for a in eqn.inputs]
+        inputs = [_uniform_as_scalar(read(a), eqn) for a in eqn.inputs]
         if not any(type(a) is Var for a in inputs):
             results = _fold(eqn, inputs)
             if results is not None:
