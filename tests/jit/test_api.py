@@ -366,3 +366,17 @@ def test_custom_rules_are_kept_by_jit():
     assert nabla.jit(f)(0.3) == pytest.approx(f(0.3))
     assert "custom_call" in str(nabla.make_program(f)(0.3))
     assert "custom_call" not in str(nabla.make_program(f)(0.3).optimize())  # inlined
+
+
+def test_optimization_shares_slices_and_reads_uniform_constants_as_numbers():
+    def f(x):
+        return np.mean(np.exp(x[:-1])) + np.sum(x[:-1] ** 2)
+
+    program = nabla.make_program(nabla.grad(f))(numpy.ones(5)).optimize()
+    slices = [e for e in program.equations if e.name == "getitem"]
+    assert len(slices) == 1, str(program)
+    # the mean's 1/n reaches the exp's derivative as the number 0.25, not an array of them
+    assert not any(isinstance(a, numpy.ndarray) and a.size > 1
+                   for e in program.equations for a in e.inputs), str(program)
+    numpy.testing.assert_allclose(program.evaluate(numpy.arange(5.0))[0],
+                                  nabla.grad(f)(numpy.arange(5.0)), rtol=1e-14)
