@@ -70,23 +70,26 @@ def is_float(value):
                          np.floating)
 
 
-def _float_positions(values):
-    return [i for i, v in enumerate(values) if is_float(v)]
-
-
-def jvp_floats(fn, primals, tangents):
-    """``nabla.jvp`` of ``fn(*primals) -> list`` along the floating-point primals only
-    (loop counters and masks have no tangent)."""
-    floats = _float_positions(primals)
+def _of_floats(fn, primals):
+    """The positions of the floating-point primals, and ``fn`` as a function of those
+    alone (the others held at their values)."""
+    floats = [i for i, v in enumerate(primals) if is_float(v)]
 
     def of_floats(*values):
         full = list(primals)
         for i, v in zip(floats, values):
             full[i] = v
-        return fn(*full)
+        return list(fn(*full))
 
+    return floats, of_floats
+
+
+def jvp_floats(fn, primals, tangents):
+    """``nabla.jvp`` of ``fn(*primals) -> list`` along the floating-point primals only
+    (loop counters and masks have no tangent)."""
+    floats, of_floats = _of_floats(fn, primals)
     if not floats:
-        out = fn(*primals)
+        out = list(fn(*primals))
         return out, zeros_like_all(out)
     return jvp(of_floats, tuple(primals[i] for i in floats),
                tuple(tangents[i] for i in floats))
@@ -95,14 +98,7 @@ def jvp_floats(fn, primals, tangents):
 def vjp_floats(fn, primals):
     """``(fn(*primals), pullback)``; the pullback gives one cotangent per primal, zeros for
     those that are not floating-point."""
-    floats = _float_positions(primals)
-
-    def of_floats(*values):
-        full = list(primals)
-        for i, v in zip(floats, values):
-            full[i] = v
-        return list(fn(*full))
-
+    floats, of_floats = _of_floats(fn, primals)
     if not floats:
         return list(fn(*primals)), lambda cotangents: zeros_like_all(primals)
     out, pull = vjp(of_floats, *[primals[i] for i in floats])
